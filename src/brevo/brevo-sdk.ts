@@ -1,0 +1,99 @@
+/**
+ * EmailPlatform on the official @getbrevo/brevo SDK. The SDK's own retries are off (maxRetries: 0): it ignores
+ * Brevo's x-sib-ratelimit-reset, and the sidecar's pacer and p-retry own waiting and retrying.
+ */
+import { BrevoClient } from '@getbrevo/brevo';
+import type { ContactPayload, ContactUpdate, EmailPlatform, PlatformAttribute } from './platform.js';
+import { classifyPlatformError } from './errors.js';
+
+export interface BrevoSdkOptions {
+  apiKey: string;
+  baseUrl: string;
+  timeoutSeconds: number;
+  maxRateLimitPauseSeconds?: number;
+  onCall?: (info: { endpoint: string; ms: number; status: number | string }) => void;
+}
+
+export class BrevoSdkPlatform implements EmailPlatform {
+  private readonly client: BrevoClient;
+
+  constructor(private readonly options: BrevoSdkOptions) {
+    this.client = new BrevoClient({
+      apiKey: options.apiKey,
+      baseUrl: options.baseUrl,
+      maxRetries: 0,
+      timeoutInSeconds: options.timeoutSeconds,
+    });
+  }
+
+  upsertContact(contact: ContactPayload): Promise<void> {
+    return this.run('createContact', async () => {
+      await this.client.contacts.createContact({
+        email: contact.email,
+        ext_id: contact.extId,
+        attributes: contact.attributes,
+        listIds: contact.listIds,
+        updateEnabled: true,
+        ...(contact.emailBlacklisted ? { emailBlacklisted: true } : {}),
+      });
+    });
+  }
+
+  updateContactByExtId(extId: string, update: ContactUpdate): Promise<void> {
+    const attributes = update.email ? { ...update.attributes, EMAIL: update.email } : update.attributes;
+    return this.run('updateContact', () =>
+      this.client.contacts.updateContact({
+        identifier: extId,
+        identifierType: 'ext_id',
+        ...(attributes ? { attributes } : {}),
+        ...(update.listIds ? { listIds: update.listIds } : {}),
+        ...(update.emailBlacklisted ? { emailBlacklisted: true } : {}),
+      }),
+    );
+  }
+
+  listAttributes(): Promise<PlatformAttribute[]> {
+    return this.run('getAttributes', async () => {
+      const response = await this.client.contacts.getAttributes();
+      return (response.attributes ?? []).map((a) => ({ name: a.name, category: String(a.category), type: a.type ? String(a.type) : undefined }));
+    });
+  }
+
+  createAttribute(category: string, name: string, type: string): Promise<void> {
+    return this.run('createAttribute', () =>
+      this.client.contacts.createAttribute({ attributeCategory: category, attributeName: name, type } as never),
+    );
+  }
+
+  listExists(listId: number): Promise<boolean> {
+    return this.run('getList', async () => {
+      try {
+        await this.client.contacts.getList({ listId });
+        return true;
+      } catch (err) {
+        if (classifyPlatformError(err).status === 404) return false;
+        throw err;
+      }
+    });
+  }
+
+  probe(): Promise<void> {
+    return this.run('getContacts', async () => {
+      await this.client.contacts.getContacts({ limit: 1 });
+    });
+  }
+
+  /** Times the call, reports it, and turns any failure into a classified PlatformError. */
+  private async run<T>(endpoint: string, fn: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      const result = await fn();
+      this.options.onCall?.({ endpoint, ms: Date.now() - started, status: 'ok' });
+      return result;
+    } catch (err) {
+      const error = classifyPlatformError(err, this.options.maxRateLimitPauseSeconds);
+      this.options.onCall?.({ endpoint, ms: Date.now() - started, status: error.status ?? error.code ?? 'error' });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The e-mail platform as the sidecar sees it. Brevo today (src/brevo/brevo-sdk.ts); a second provider implements the same.
+ */
+export type AttributeValue = string | number | boolean | string[];
+
+export interface ContactPayload {
+  email: string;
+  /** The CRM partner id: Brevo's ext_id, so an e-mail change updates the same contact. */
+  extId: string;
+  attributes: Record<string, AttributeValue>;
+  listIds: number[];
+  /** Only ever `true`: the sidecar never un-blocklists a contact (an opt-out in Brevo must survive). */
+  emailBlacklisted?: true;
+}
+
+export interface ContactUpdate {
+  email?: string;
+  attributes?: Record<string, AttributeValue>;
+  listIds?: number[];
+  emailBlacklisted?: true;
+}
+
+export interface PlatformAttribute {
+  name: string;
+  category: string;
+  type?: string;
+}
+
+export interface EmailPlatform {
+  /** Creates the contact, or updates the one with this e-mail (upsert). */
+  upsertContact(contact: ContactPayload): Promise<void>;
+  /** Updates the contact whose ext_id is given; throws ContactNotFoundError when there is none. */
+  updateContactByExtId(extId: string, update: ContactUpdate): Promise<void>;
+  listAttributes(): Promise<PlatformAttribute[]>;
+  createAttribute(category: string, name: string, type: string): Promise<void>;
+  listExists(listId: number): Promise<boolean>;
+  /** A cheap authenticated call in the contacts rate-limit bucket, to test the key. */
+  probe(): Promise<void>;
+}

@@ -1,0 +1,159 @@
+/**
+ * One zod schema over environment variables (secrets, deployment) and JSON config files (non-secret defaults).
+ * `loadConfig` takes `env` as a parameter so tests can feed it anything; the process entry calls it once.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import cron from 'node-cron';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DEFAULT_CONFIG_FILE = resolve(PROJECT_ROOT, 'config/default.json');
+
+const positiveInt = z.coerce.number().int().positive();
+const cronExpression = z.string().refine((v) => cron.validate(v), 'must be a cron expression such as "* * * * *"');
+
+export const configSchema = z.object({
+  odoo: z.object({
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).describe('Odoo base URL (the XML-RPC endpoints live under /xmlrpc/2/)'),
+    db: z.string().min(1).describe('Odoo database name'),
+    user: z.string().min(1).describe('Odoo login of the sidecar user'),
+    password: z.string().min(1).describe('Odoo password or API key (secret)'),
+    timeoutSeconds: positiveInt.describe('Timeout of one XML-RPC call'),
+  }),
+  brevo: z.object({
+    apiKey: z.string().min(1).describe('Brevo API key (secret)'),
+    baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).describe('Brevo API base URL, ending in /v3'),
+    listIds: z.array(positiveInt).min(1, 'needs at least one list id').describe('Brevo list ids every synced contact joins'),
+    timeoutSeconds: positiveInt.describe('Timeout of one Brevo API call'),
+  }),
+  crmHookSecret: z.string().min(16, 'must be at least 16 characters').describe('Secret path segment of POST /hooks/odoo/:secret'),
+  databasePath: z.string().min(1).describe('SQLite file of the outbox, dead letters and sync state'),
+  port: z.coerce.number().int().min(0).max(65535).describe('HTTP port'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).describe('pino log level'),
+  fieldMapFile: z.string().min(1).describe('Partner-to-contact attribute map (JSON)'),
+  outbound: z.object({
+    pacing: z.object({
+      intervalCap: positiveInt.describe('Brevo calls allowed in any sliding window'),
+      intervalMs: positiveInt.describe('Length of the sliding window (ms); 5 per 1000 ms = 300/min'),
+    }),
+    retry: z.object({
+      attempts: positiveInt.describe('Attempts per job before it is dead-lettered'),
+      minTimeoutMs: positiveInt.describe('First backoff delay'),
+      maxTimeoutMs: positiveInt.describe('Longest backoff delay'),
+      factor: z.coerce.number().min(1).describe('Backoff growth factor'),
+    }),
+    concurrency: positiveInt.describe('Jobs processed at once (Brevo calls are still paced)'),
+    hookDelaySeconds: z.coerce.number().min(0).describe('Delay before a CRM-pushed job runs, so it reads the committed record'),
+    authProbeSeconds: positiveInt.describe('How often a paused queue probes Brevo after a 401/403'),
+    maxRateLimitPauseSeconds: positiveInt.describe('Upper bound on a pause asked by x-sib-ratelimit-reset'),
+  }),
+  cron: z.object({
+    incrementalSync: cronExpression.describe('Schedule of the write_date incremental sync'),
+    blacklistPoll: cronExpression.describe('Schedule of the mail.blacklist poll'),
+    overlapMinutes: z.coerce.number().min(0).describe('Window re-scanned behind the watermark (slow Odoo transactions)'),
+    pageSize: positiveInt.describe('Partners read per XML-RPC page'),
+    startFrom: z
+      .string()
+      .regex(/^(now|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})$/, 'must be "now" or "YYYY-MM-DD HH:MM:SS" (UTC)')
+      .describe('Watermark of the first incremental run (the initial sync handles the past)'),
+  }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Environment variable → path in the config object. Env wins over files. */
+export const ENV_VARS: Record<string, { path: string; secret?: boolean; list?: boolean }> = {
+  ODOO_URL: { path: 'odoo.url' },
+  ODOO_DB: { path: 'odoo.db' },
+  ODOO_USER: { path: 'odoo.user' },
+  ODOO_PASSWORD: { path: 'odoo.password', secret: true },
+  BREVO_API_KEY: { path: 'brevo.apiKey', secret: true },
+  BREVO_BASE_URL: { path: 'brevo.baseUrl' },
+  BREVO_LIST_IDS: { path: 'brevo.listIds', list: true },
+  CRM_HOOK_SECRET: { path: 'crmHookSecret', secret: true },
+  DATABASE_PATH: { path: 'databasePath' },
+  PORT: { path: 'port' },
+  LOG_LEVEL: { path: 'logLevel' },
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Json = Record<string, unknown>;
+
+function readJsonFile(path: string, label: string): Json {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Json;
+  } catch (err) {
+    throw new ConfigError([`${label}: cannot read ${path}: ${(err as Error).message}`]);
+  }
+}
+
+function isPlainObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key] as Json, value) : value;
+  }
+  return out;
+}
+
+function setPath(target: Json, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    if (!isPlainObject(node[key])) node[key] = {};
+    node = node[key] as Json;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+function envValue(raw: string, list?: boolean): unknown {
+  if (!list) return raw;
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function describeProblem(path: PropertyKey[], message: string, fromEnv: Map<string, string>): string {
+  const dotted = path.filter((p) => typeof p === 'string').join('.');
+  const envName = fromEnv.get(dotted) ?? Object.entries(ENV_VARS).find(([, v]) => v.path === dotted)?.[0];
+  return envName ? `${envName}: ${message}` : `config ${dotted}: ${message}`;
+}
+
+/** Reads config/default.json, then CONFIG_FILE, then the environment; validates; throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  let raw = readJsonFile(DEFAULT_CONFIG_FILE, 'config/default.json');
+  if (env.CONFIG_FILE) {
+    const file = isAbsolute(env.CONFIG_FILE) ? env.CONFIG_FILE : resolve(process.cwd(), env.CONFIG_FILE);
+    raw = deepMerge(raw, readJsonFile(file, 'CONFIG_FILE'));
+  }
+  const fromEnv = new Map<string, string>();
+  for (const [name, spec] of Object.entries(ENV_VARS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setPath(raw, spec.path, envValue(value, spec.list));
+    fromEnv.set(spec.path, name);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      return describeProblem(issue.path, message, fromEnv);
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  return parsed.data;
+}
+
+/** Resolves a path from the config relative to the project root (so `npm start` works from any cwd). */
+export function projectPath(path: string): string {
+  return isAbsolute(path) ? path : resolve(PROJECT_ROOT, path);
+}

@@ -1,0 +1,53 @@
+/**
+ * XML-RPC encoding and decoding, kept apart from the transport so the read path can swap in a faster decoder.
+ * Today both directions use the `xmlrpc` package's serializer and sax-based deserializer.
+ */
+import { Readable } from 'node:stream';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+// The package exposes these only as internal modules; they are stable across its 1.x releases.
+const Serializer = require('xmlrpc/lib/serializer') as { serializeMethodCall(method: string, params: unknown[]): string };
+const Deserializer = require('xmlrpc/lib/deserializer') as new (encoding?: string) => {
+  deserializeMethodResponse(stream: Readable, cb: (err: XmlRpcRawFault | Error | null, value?: unknown) => void): void;
+};
+
+interface XmlRpcRawFault extends Error {
+  faultCode?: unknown;
+  faultString?: string;
+}
+
+/** A `<fault>` answered by the server: a well-formed reply, not a transport failure. */
+export class XmlRpcFault extends Error {
+  constructor(readonly faultCode: number, readonly faultString: string) {
+    super(`XML-RPC fault ${faultCode}: ${lastLine(faultString)}`);
+    this.name = 'XmlRpcFault';
+  }
+}
+
+/** Odoo puts a whole Python traceback in Fault 1; the message is its last non-empty line. */
+export function lastLine(text: string): string {
+  const lines = text.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? '';
+}
+
+export interface XmlRpcCodec {
+  encodeCall(method: string, params: unknown[]): string;
+  decodeResponse(body: string): Promise<unknown>;
+}
+
+export const saxCodec: XmlRpcCodec = {
+  encodeCall(method, params) {
+    return Serializer.serializeMethodCall(method, params);
+  },
+  decodeResponse(body) {
+    return new Promise((resolve, reject) => {
+      new Deserializer('utf8').deserializeMethodResponse(Readable.from([body]), (err, value) => {
+        if (!err) return resolve(value);
+        const fault = err as XmlRpcRawFault;
+        if (fault.faultCode !== undefined) reject(new XmlRpcFault(Number(fault.faultCode), String(fault.faultString ?? '')));
+        else reject(err);
+      });
+    });
+  },
+};

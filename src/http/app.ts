@@ -1,0 +1,21 @@
+/** The express app: routers mounted by the caller, JSON bodies parsed once, errors answered without internals. */
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import type { Logger } from '../log.js';
+
+export function createApp(routers: Router[], log: Logger): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  for (const router of routers) app.use(router);
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  const onError: ErrorRequestHandler = (err: { status?: number; type?: string; message?: string }, _req, res, _next) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) log.error({ err: { message: err.message } }, 'request failed');
+    const message = err.type === 'entity.parse.failed' ? 'malformed JSON body' : err.type === 'entity.too.large' ? 'body too large' : status === 500 ? 'internal error' : (err.message ?? 'bad request');
+    res.status(status).json({ error: message });
+  };
+  app.use(onError);
+  return app;
+}

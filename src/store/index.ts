@@ -1,0 +1,27 @@
+/** The store: one database handle and one object per table. */
+import { openDatabase, type Db } from './db.js';
+import { JobStore } from './jobs.js';
+import { DeadLetterStore } from './dead-letters.js';
+import { PartnerSyncStore } from './partner-sync.js';
+import { WatermarkStore } from './watermarks.js';
+
+export interface Store {
+  db: Db;
+  jobs: JobStore;
+  deadLetters: DeadLetterStore;
+  partners: PartnerSyncStore;
+  watermarks: WatermarkStore;
+  close(): void;
+}
+
+export function openStore(path: string, now: () => number = Date.now): Store {
+  const db = openDatabase(path);
+  return {
+    db,
+    jobs: new JobStore(db, now),
+    deadLetters: new DeadLetterStore(db, now),
+    partners: new PartnerSyncStore(db, now),
+    watermarks: new WatermarkStore(db, now),
+    close: () => db.close(),
+  };
+}
