@@ -17,7 +17,11 @@ const source = z.union([
 ]);
 
 const fieldMapSchema = z.object({
-  attributes: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'Brevo attribute names are UPPER_CASE'), source),
+  attributes: z.record(z.string(), source),
+}).superRefine((map, ctx) => {
+  for (const name of Object.keys(map.attributes)) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(name)) ctx.addIssue({ code: 'custom', path: ['attributes', name], message: 'Brevo attribute names are UPPER_CASE' });
+  }
 });
 
 export type FieldMap = { attributes: Record<string, DerivedValue | `field:${string}`> };
