@@ -130,6 +130,14 @@ function describeProblem(path: PropertyKey[], message: string, fromEnv: Map<stri
 
 /** Reads config/default.json, then CONFIG_FILE, then the environment; validates; throws ConfigError listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfigWith(configSchema, env);
+}
+
+/** Only the settings a tool needs (e.g. setup-brevo needs no Odoo credentials). */
+export const brevoToolSchema = configSchema.pick({ brevo: true, fieldMapFile: true, logLevel: true });
+export type BrevoToolConfig = z.infer<typeof brevoToolSchema>;
+
+export function loadConfigWith<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   let raw = readJsonFile(DEFAULT_CONFIG_FILE, 'config/default.json');
   if (env.CONFIG_FILE) {
     const file = isAbsolute(env.CONFIG_FILE) ? env.CONFIG_FILE : resolve(process.cwd(), env.CONFIG_FILE);
@@ -142,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     setPath(raw, spec.path, envValue(value, spec.list));
     fromEnv.set(spec.path, name);
   }
-  const parsed = configSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
