@@ -1,11 +1,10 @@
-/** The express app: routers mounted by the caller, JSON bodies parsed once, errors answered without internals. */
+/** The express app: routers mounted by the caller (each parses its own body, after its own auth), errors answered without internals. */
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { Logger } from '../log.js';
 
 export function createApp(routers: Router[], log: Logger): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   for (const router of routers) app.use(router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -3,7 +3,7 @@
  * secret is the path) or by anything posting `{ids: [...]}`. Odoo posts before its transaction commits and waits 1 s at
  * most, so the job is committed to the outbox, answered 202 at once, and run a few seconds later.
  */
-import { Router, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../store/db.js';
 import type { PartnerSyncStore } from '../store/partner-sync.js';
@@ -43,15 +43,13 @@ function parse(body: unknown): Parsed {
 
 export function odooHookRouter(deps: OdooHookDeps): Router {
   const router = Router();
-  router.post('/hooks/odoo/:secret', (req: Request, res: Response) => {
-    if (!secretEquals(String(req.params.secret), deps.secret)) {
-      res.status(401).json({ error: 'unauthorized' });
-      return;
-    }
-    if (!req.is('application/json')) {
-      res.status(415).json({ error: 'expected Content-Type: application/json' });
-      return;
-    }
+  // The secret is checked before the body is even read: a caller without it learns nothing, not even a parse error.
+  const authorize = (req: Request, res: Response, next: NextFunction) => {
+    if (!secretEquals(String(req.params.secret), deps.secret)) res.status(401).json({ error: 'unauthorized' });
+    else if (!req.is('application/json')) res.status(415).json({ error: 'expected Content-Type: application/json' });
+    else next();
+  };
+  router.post('/hooks/odoo/:secret', authorize, express.json({ limit: '1mb' }), (req: Request, res: Response) => {
     const parsed = parse(req.body);
     if (!parsed.ok) {
       res.status(400).json({ error: parsed.error });
