@@ -7,6 +7,7 @@ import { brevoToolSchema, loadConfigWith, projectPath } from '../src/config.js';
 import { BrevoSdkPlatform } from '../src/brevo/brevo-sdk.js';
 import { loadFieldMap } from '../src/outbound/field-map.js';
 import { setupBrevo } from '../src/outbound/brevo-setup.js';
+import { Pacer } from '../src/outbound/pacer.js';
 import { runCli } from './cli.js';
 
 const program = new Command('setup-brevo')
@@ -20,7 +21,8 @@ await runCli(async () => {
   const config = loadConfigWith(brevoToolSchema, process.env);
   const platform = new BrevoSdkPlatform(config.brevo);
   const mapped = Object.keys(loadFieldMap(projectPath(config.fieldMapFile)).attributes);
-  const report = await setupBrevo(platform, mapped, config.brevo.listIds, !!options.dryRun);
+  const pacer = new Pacer({ intervalCap: 5, intervalMs: 1000, authProbeMs: 10_000, probe: () => platform.probe() });
+  const report = await setupBrevo(platform, mapped, config.brevo.listIds, !!options.dryRun, (call) => pacer.run(call)).finally(() => pacer.stop());
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ dryRun: !!options.dryRun, ...report })}\n`);
   } else {

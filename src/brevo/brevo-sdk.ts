@@ -3,7 +3,7 @@
  * Brevo's x-sib-ratelimit-reset, and the sidecar's pacer and p-retry own waiting and retrying.
  */
 import { BrevoClient } from '@getbrevo/brevo';
-import type { ContactPayload, ContactUpdate, EmailPlatform, PlatformAttribute } from './platform.js';
+import type { ContactPayload, ContactRef, ContactUpdate, EmailPlatform, PlatformAttribute } from './platform.js';
 import { classifyPlatformError } from './errors.js';
 
 export interface BrevoSdkOptions {
@@ -26,26 +26,28 @@ export class BrevoSdkPlatform implements EmailPlatform {
     });
   }
 
-  upsertContact(contact: ContactPayload): Promise<void> {
+  createContact(contact: ContactPayload): Promise<void> {
     return this.run('createContact', async () => {
       await this.client.contacts.createContact({
         email: contact.email,
         ext_id: contact.extId,
         attributes: contact.attributes,
         listIds: contact.listIds,
-        updateEnabled: true,
         ...(contact.emailBlacklisted ? { emailBlacklisted: true } : {}),
       });
     });
   }
 
-  updateContactByExtId(extId: string, update: ContactUpdate): Promise<void> {
+  updateContact(ref: ContactRef, update: ContactUpdate): Promise<void> {
     const attributes = update.email ? { ...update.attributes, EMAIL: update.email } : update.attributes;
+    const identifier = 'extId' in ref
+      ? { identifier: ref.extId, identifierType: 'ext_id' as const }
+      : { identifier: ref.email, identifierType: 'email_id' as const };
     return this.run('updateContact', () =>
       this.client.contacts.updateContact({
-        identifier: extId,
-        identifierType: 'ext_id',
+        ...identifier,
         ...(attributes ? { attributes } : {}),
+        ...(update.extId ? { ext_id: update.extId } : {}),
         ...(update.listIds ? { listIds: update.listIds } : {}),
         ...(update.emailBlacklisted ? { emailBlacklisted: true } : {}),
       }),

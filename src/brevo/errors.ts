@@ -40,8 +40,13 @@ export class TransientPlatformError extends PlatformError {}
 /** Any other 4xx: retrying cannot help. */
 export class PermanentPlatformError extends PlatformError {}
 export class ContactNotFoundError extends PermanentPlatformError {}
-/** The e-mail or ext_id already belongs to another contact (detected by metadata, not by code). */
-export class DuplicateContactError extends PermanentPlatformError {}
+/** An identifier (email, ext_id, SMS…) already belongs to another contact (detected by metadata, not by code). */
+export class DuplicateContactError extends PermanentPlatformError {
+  get duplicates(): string[] {
+    const ids = this.metadata?.duplicate_identifiers;
+    return Array.isArray(ids) ? ids.map(String) : [];
+  }
+}
 
 /** Reads x-sib-ratelimit-reset (seconds; some integrations saw ms, so large values are taken as ms), clamped. */
 export function parseResetSeconds(value: string | null | undefined, maxSeconds: number): number {

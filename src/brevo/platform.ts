@@ -15,10 +15,14 @@ export interface ContactPayload {
 
 export interface ContactUpdate {
   email?: string;
+  /** Sets the contact's ext_id (adopting a contact found by e-mail). */
+  extId?: string;
   attributes?: Record<string, AttributeValue>;
   listIds?: number[];
   emailBlacklisted?: true;
 }
+
+export type ContactRef = { extId: string } | { email: string };
 
 export interface PlatformAttribute {
   name: string;
@@ -27,10 +31,13 @@ export interface PlatformAttribute {
 }
 
 export interface EmailPlatform {
-  /** Creates the contact, or updates the one with this e-mail (upsert). */
-  upsertContact(contact: ContactPayload): Promise<void>;
-  /** Updates the contact whose ext_id is given; throws ContactNotFoundError when there is none. */
-  updateContactByExtId(extId: string, update: ContactUpdate): Promise<void>;
+  /**
+   * Creates a contact, strictly: when any identifier (e-mail, ext_id, SMS…) already belongs to a contact it throws
+   * DuplicateContactError naming them, rather than letting the platform pick a contact to overwrite.
+   */
+  createContact(contact: ContactPayload): Promise<void>;
+  /** Updates the contact with this ext_id or e-mail; throws ContactNotFoundError when there is none. */
+  updateContact(ref: ContactRef, update: ContactUpdate): Promise<void>;
   listAttributes(): Promise<PlatformAttribute[]>;
   createAttribute(category: string, name: string, type: string): Promise<void>;
   listExists(listId: number): Promise<boolean>;

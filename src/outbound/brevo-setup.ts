@@ -19,15 +19,20 @@ export interface SetupReport {
   ok: boolean;
 }
 
-export async function setupBrevo(platform: EmailPlatform, mapped: string[], listIds: number[], dryRun: boolean): Promise<SetupReport> {
-  const existing = await platform.listAttributes();
+/** Runs one Brevo call; the sidecar passes its pacer so set-up calls respect the same rate limit. */
+export type CallRunner = <T>(call: () => Promise<T>) => Promise<T>;
+
+export async function setupBrevo(
+  platform: EmailPlatform, mapped: string[], listIds: number[], dryRun: boolean, run: CallRunner = (call) => call(),
+): Promise<SetupReport> {
+  const existing = await run(() => platform.listAttributes());
   const missing = missingAttributes(mapped, existing);
   if (!dryRun) {
     // The mapping sends strings (E.164 numbers, comma-joined tags, names): every created attribute is text.
-    for (const name of missing) await platform.createAttribute('normal', name, 'text');
+    for (const name of missing) await run(() => platform.createAttribute('normal', name, 'text'));
   }
   const lists = [];
-  for (const id of listIds) lists.push({ id, exists: await platform.listExists(id) });
+  for (const id of listIds) lists.push({ id, exists: await run(() => platform.listExists(id)) });
   return {
     created: missing,
     present: mapped.filter((name) => !missing.includes(name)),

@@ -26,7 +26,7 @@ export interface PushDeps {
 }
 
 export type PushOutcome =
-  | { result: 'sent'; calls: number; created: boolean }
+  | { result: 'sent' }
   | { result: 'unchanged' }
   | { result: 'skipped'; reason: SkipReason; duplicateOf?: number };
 
@@ -48,9 +48,9 @@ export async function pushPartner(partnerId: number, deps: PushDeps): Promise<Pu
   const previous = deps.syncState.get(partnerId);
   if (previous?.contactHash === hash) return { result: 'unchanged' };
 
-  const sent = await send(mapped.contact, previous, deps);
+  await send(mapped.contact, previous, deps);
   deps.syncState.recordSent(partnerId, mapped.contact, hash);
-  return { result: 'sent', ...sent };
+  return { result: 'sent' };
 }
 
 function skip(partnerId: number, reason: SkipReason, deps: PushDeps, duplicateOf?: number, detail?: string): PushOutcome {
@@ -66,41 +66,66 @@ async function sharedEmailWinner(partner: PartnerRecord, email: string, deps: Pu
 }
 
 /**
- * A partner sent before is updated through its ext_id (so an e-mail change updates the same contact); a new one is
- * upserted by e-mail. Each path falls back to the other when Brevo's state differs from ours (contact deleted in
- * Brevo, or the ext_id already there after a lost database).
+ * A partner sent before is updated through its ext_id, so an e-mail change updates the same contact; if the contact
+ * was deleted in Brevo meanwhile, it is created again.
  */
-async function send(contact: ContactPayload, previous: PartnerSyncState | undefined, deps: PushDeps): Promise<{ calls: number; created: boolean }> {
+async function deliver(contact: ContactPayload, previous: ContactPayload | null, deps: PushDeps): Promise<void> {
+  if (!previous) return createOrAdopt(contact, deps);
+  try {
+    await deps.pacer.run(() => deps.platform.updateContact({ extId: contact.extId }, updateFrom(contact, previous)));
+  } catch (err) {
+    if (!(err instanceof ContactNotFoundError)) throw err;
+    await createOrAdopt(contact, deps);
+  }
+}
+
+/**
+ * A partner never sent is created strictly (no upsert: the platform must not choose which contact to overwrite when
+ * an identifier matches). A contact that already has its ext_id (our state was lost) is updated through it; one
+ * that already has its e-mail (created in Brevo, or imported) is adopted: updated by e-mail and given the ext_id.
+ */
+async function createOrAdopt(contact: ContactPayload, deps: PushDeps): Promise<void> {
   const { platform, pacer } = deps;
-  let calls = 1;
-  let created = false;
-  if (previous?.contact) {
-    try {
-      await pacer.run(() => platform.updateContactByExtId(contact.extId, updateFrom(contact, previous.contact)));
-    } catch (err) {
-      if (!(err instanceof ContactNotFoundError)) throw err;
-      calls += 1;
-      created = true;
-      await pacer.run(() => platform.upsertContact(contact));
+  try {
+    await pacer.run(() => platform.createContact(contact));
+  } catch (err) {
+    if (!(err instanceof DuplicateContactError)) throw err;
+    if (err.duplicates.includes('ext_id')) {
+      await pacer.run(() => platform.updateContact({ extId: contact.extId }, updateFrom(contact, null)));
+    } else if (err.duplicates.includes('email')) {
+      const { email: _sameEmail, ...update } = updateFrom(contact, null);
+      await pacer.run(() => platform.updateContact({ email: contact.email }, { ...update, extId: contact.extId }));
+    } else {
+      throw err;
     }
-  } else {
-    try {
-      created = true;
-      await pacer.run(() => platform.upsertContact(contact));
-    } catch (err) {
-      if (!(err instanceof DuplicateContactError)) throw err;
-      calls += 1;
-      created = false;
-      await pacer.run(() => platform.updateContactByExtId(contact.extId, updateFrom(contact, null)));
-    }
+  }
+}
+
+/**
+ * Phone numbers are unique identifiers in Brevo, and B2B partners often share a switchboard number: when the number
+ * already belongs to another contact, the contact is sent without it (logged) rather than not at all.
+ */
+async function send(contact: ContactPayload, previous: PartnerSyncState | undefined, deps: PushDeps): Promise<void> {
+  try {
+    await deliver(contact, previous?.contact ?? null, deps);
+  } catch (err) {
+    const taken = err instanceof DuplicateContactError ? err.duplicates.filter((id) => PHONE_IDENTIFIERS.has(id)) : [];
+    if (taken.length === 0) throw err;
+    deps.log.warn({ partnerId: Number(contact.extId), taken }, 'phone number belongs to another Brevo contact; sent without it');
+    await deliver(withoutAttributes(contact, taken), previous?.contact ?? null, deps);
   }
   // Brevo un-blocklists a contact whose e-mail changes: say it again after the change.
   const emailChanged = previous?.email != null && previous.email !== contact.email;
   if (emailChanged && contact.emailBlacklisted) {
-    calls += 1;
-    await pacer.run(() => platform.updateContactByExtId(contact.extId, { emailBlacklisted: true }));
+    await deps.pacer.run(() => deps.platform.updateContact({ extId: contact.extId }, { emailBlacklisted: true }));
   }
-  return { calls, created };
+}
+
+const PHONE_IDENTIFIERS = new Set(['SMS', 'WHATSAPP', 'LANDLINE_NUMBER']);
+
+function withoutAttributes(contact: ContactPayload, names: string[]): ContactPayload {
+  const attributes = Object.fromEntries(Object.entries(contact.attributes).filter(([name]) => !names.includes(name)));
+  return { ...contact, attributes };
 }
 
 /** The update for a known contact: new values, plus empty strings for attributes that were sent before and are gone now. */

@@ -1,0 +1,95 @@
+/**
+ * The real process (`src/main.ts`), started and killed like in production, against the fakes on loopback.
+ */
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { PROJECT_ROOT } from '../../src/config.js';
+import { startFakeOdoo, type FakeOdoo } from '../fakes/odoo/index.js';
+import { startFakeBrevo, type FakeBrevo } from '../fakes/brevo/index.js';
+import { BREVO_KEY, fakeEnv, HOOK_SECRET, postJson, tempDatabasePath, waitFor } from '../helpers/harness.js';
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts the sidecar process and resolves once it logs the port it listens on. */
+function startProcess(env: NodeJS.ProcessEnv): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src/main.ts')], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const onData = () => {
+      const match = /"port":(\d+),"msg":"sidecar listening"/.exec(output);
+      if (match) resolve({ child, port: Number(match[1]), output: () => output, exited });
+    };
+    child.stdout!.on('data', onData);
+    exited.then((code) => reject(new Error(`sidecar exited with ${code} before listening:\n${output}`)));
+  });
+}
+
+describe('sidecar process (e2e)', function () {
+  this.timeout(60_000);
+  let odoo: FakeOdoo;
+  let brevo: FakeBrevo;
+  beforeEach(async () => {
+    odoo = await startFakeOdoo();
+    brevo = await startFakeBrevo({ apiKeys: [BREVO_KEY] });
+  });
+  afterEach(() => Promise.all([odoo.close(), brevo.close()]));
+
+  it('stops at start with one line per invalid setting, naming the variable', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src/main.ts')], {
+      env: { PATH: process.env.PATH, ODOO_URL: 'nope', BREVO_API_KEY: 'xkeysib-secret-value' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).to.equal(1);
+    for (const name of ['ODOO_URL', 'ODOO_DB', 'ODOO_USER', 'ODOO_PASSWORD', 'BREVO_LIST_IDS', 'CRM_HOOK_SECRET']) {
+      expect(stderr).to.match(new RegExp(`^  ${name}: `, 'm'));
+    }
+    expect(stderr).not.to.contain('xkeysib-secret-value');
+  });
+
+  it('finishes waiting and in-flight jobs after being killed with SIGKILL, each partner sent once', async () => {
+    const databasePath = tempDatabasePath();
+    const configFile = join(dirname(databasePath), 'slow.json');
+    // One call per 400 ms so the kill lands with most jobs still waiting.
+    writeFileSync(configFile, JSON.stringify({ outbound: { hookDelaySeconds: 0, pacing: { intervalCap: 1, intervalMs: 400 } } }));
+    const env = { ...fakeEnv(odoo, brevo, databasePath), CONFIG_FILE: configFile, LOG_LEVEL: 'info' };
+    const ids = Array.from({ length: 12 }, (_, i) => odoo.store.create('res.partner', { name: `Person ${i}`, email: `person${i}@example.com` }));
+
+    const first = await startProcess(env);
+    const accepted = await postJson(`http://127.0.0.1:${first.port}/hooks/odoo/${HOOK_SECRET}`, { ids });
+    expect(accepted.status).to.equal(202);
+    await waitFor(() => brevo.state.contacts.size >= 2, 10_000, 'the first contacts');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const beforeRestart = brevo.state.contacts.size;
+    expect(beforeRestart).to.be.lessThan(ids.length);
+
+    const second = await startProcess(env);
+    try {
+      await waitFor(() => brevo.state.contacts.size === ids.length, 20_000, 'every contact after the restart');
+      const extIds = [...brevo.state.contacts.values()].map((c) => c.ext_id).sort();
+      expect(extIds).to.deep.equal(ids.map(String).sort());
+      const creates = brevo.calls.filter((c) => c.method === 'POST' && c.path === '/v3/contacts' && c.status < 300);
+      // A job killed mid-call may be replayed (at-least-once), but as an idempotent upsert: never a second contact.
+      expect(creates.length).to.be.within(ids.length, ids.length + 1);
+      expect(second.output()).to.contain('resumed jobs left running by the previous process');
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).to.equal(0);
+    }
+  });
+});

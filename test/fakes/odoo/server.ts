@@ -1,0 +1,114 @@
+// HTTP transport: POST /xmlrpc/2/common and /xmlrpc/2/object, decoded and encoded
+// with the xmlrpc package, `Connection: close` on every answer (Odoo opens a new
+// TCP connection per call), plus the fault injection knobs tests turn.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo, Socket } from 'node:net';
+import { fault, OdooFault } from './faults.js';
+import { dispatch, type RpcContext, type Service } from './rpc.js';
+
+const require = createRequire(import.meta.url);
+
+interface DeserializerInstance {
+  deserializeMethodCall(stream: IncomingMessage, cb: (err: Error | null, method: string, params: unknown[]) => void): void;
+}
+const Deserializer = require('xmlrpc/lib/deserializer') as new () => DeserializerInstance;
+const Serializer = require('xmlrpc/lib/serializer') as {
+  serializeMethodResponse(value: unknown): string;
+  serializeFault(value: unknown): string;
+};
+
+export interface FakeOdooCall {
+  at: number;
+  service: 'common' | 'object';
+  method: string;
+  model?: string;
+  modelMethod?: string;
+  faultCode?: number;
+  ms: number;
+}
+
+export const DEFAULT_FAIL_MESSAGE = 'psycopg2.errors.SerializationFailure: could not serialize access due to concurrent update';
+
+/** Knobs for simulating a misbehaving Odoo. */
+export class FaultControl {
+  down = false;
+  failures: string[] = [];
+  constructor(public latencyMs: number) {}
+}
+
+const ROUTES: Record<string, Service> = { '/xmlrpc/2/common': 'common', '/xmlrpc/2/object': 'object' };
+
+export interface RunningServer { server: Server; port: number; close(): Promise<void> }
+
+export function startServer(ctx: RpcContext, control: FaultControl, calls: FakeOdooCall[], host: string, port: number): Promise<RunningServer> {
+  const server = createServer((req, res) => handle(ctx, control, calls, req, res));
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    // "Down" means the TCP connection dies at once: clients see ECONNRESET / socket hang up.
+    if (control.down) { socket.destroy(); return; }
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      resolve({
+        server,
+        port: (server.address() as AddressInfo).port,
+        close: () => new Promise<void>((done) => {
+          for (const s of sockets) s.destroy();
+          server.close(() => done());
+        }),
+      });
+    });
+  });
+}
+
+function handle(ctx: RpcContext, control: FaultControl, calls: FakeOdooCall[], req: IncomingMessage, res: ServerResponse): void {
+  const service = ROUTES[(req.url ?? '').split('?')[0]];
+  if (!service || req.method !== 'POST') {
+    res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close' });
+    res.end('<!doctype html><title>404 Not Found</title><h1>Not Found</h1>');
+    return;
+  }
+  const at = Date.now();
+  new Deserializer().deserializeMethodCall(req, (err, method, params) => {
+    const delay = control.latencyMs;
+    const answer = () => respond(ctx, control, calls, res, { at, service, method, params: params ?? [], err });
+    if (delay > 0) setTimeout(answer, delay);
+    else answer();
+  });
+}
+
+interface Incoming { at: number; service: Service; method: string; params: unknown[]; err: Error | null }
+
+function respond(ctx: RpcContext, control: FaultControl, calls: FakeOdooCall[], res: ServerResponse, call: Incoming): void {
+  const record: FakeOdooCall = { at: call.at, service: call.service, method: call.method ?? '', ms: 0 };
+  if (call.service === 'object' && call.method === 'execute_kw') {
+    if (typeof call.params[3] === 'string') record.model = call.params[3];
+    if (typeof call.params[4] === 'string') record.modelMethod = call.params[4];
+  }
+  let xml: string;
+  try {
+    if (call.err) throw fault.python(`xml.parsers.expat.ExpatError: ${call.err.message}`);
+    const injected = call.service === 'object' && call.method === 'execute_kw' ? control.failures.shift() : undefined;
+    if (injected !== undefined) throw fault.python(injected);
+    xml = Serializer.serializeMethodResponse(dispatch(ctx, call.service, call.method, call.params));
+  } catch (e) {
+    const f = e instanceof OdooFault ? e : fault.python(`Exception: ${String(e)}`);
+    record.faultCode = f.code;
+    xml = Serializer.serializeFault({ faultCode: f.code, faultString: f.faultString });
+  }
+  // Python's marshaller puts the declaration on its own line and a blank line before the end tag.
+  const body = xml.replace(/^(<\?xml[^>]*\?>)/, '$1\n').replace(/<\/methodResponse>$/, '\n</methodResponse>\n');
+  res.writeHead(200, {
+    'Content-Type': 'text/xml; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close',
+    Server: 'Werkzeug/3.0.1 Python/3.12.3',
+  });
+  res.end(body);
+  record.ms = Date.now() - call.at;
+  calls.push(record);
+}

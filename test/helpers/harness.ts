@@ -1,0 +1,128 @@
+/**
+ * Starts the fake Odoo, the fake Brevo and an in-process sidecar wired to them over loopback, with a fresh SQLite file.
+ * Settings are the production defaults except where a test needs time to pass faster (retry delays, hook delay).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { createSidecar, type Sidecar } from '../../src/sidecar.js';
+import { BrevoSdkPlatform } from '../../src/brevo/brevo-sdk.js';
+import { setupBrevo } from '../../src/outbound/brevo-setup.js';
+import { DEFAULT_FIELD_MAP } from '../../src/outbound/field-map.js';
+import { Pacer } from '../../src/outbound/pacer.js';
+import { startFakeOdoo, type FakeOdoo, type FakeOdooOptions } from '../fakes/odoo/index.js';
+import { startFakeBrevo, type FakeBrevo, type FakeBrevoOptions } from '../fakes/brevo/index.js';
+
+export const HOOK_SECRET = 'test-hook-secret-0123456789';
+export const BREVO_KEY = 'xkeysib-test';
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+
+export interface Harness {
+  odoo: FakeOdoo;
+  brevo: FakeBrevo;
+  sidecar: Sidecar;
+  url: string;
+  /** Brevo API calls recorded by the fake (the /__fake routes excluded). */
+  apiCalls(): FakeBrevo['calls'];
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  odoo?: FakeOdooOptions;
+  brevo?: FakeBrevoOptions;
+  config?: DeepPartial<Config>;
+  databasePath?: string;
+}
+
+function merge<T>(base: T, over: DeepPartial<T> | undefined): T {
+  if (!over) return base;
+  const out = { ...base } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] = value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object'
+      ? merge(current, value as DeepPartial<typeof current>)
+      : value;
+  }
+  return out as T;
+}
+
+export function tempDatabasePath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'sidecar-test-')), 'sidecar.db');
+}
+
+export function fakeEnv(odoo: FakeOdoo, brevo: FakeBrevo, databasePath: string): NodeJS.ProcessEnv {
+  return {
+    ODOO_URL: odoo.url, ODOO_DB: odoo.db, ODOO_USER: odoo.admin.login, ODOO_PASSWORD: odoo.admin.password,
+    BREVO_API_KEY: BREVO_KEY, BREVO_BASE_URL: brevo.baseUrl, BREVO_LIST_IDS: '2', CRM_HOOK_SECRET: HOOK_SECRET,
+    DATABASE_PATH: databasePath, PORT: '0', LOG_LEVEL: 'silent',
+  };
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const odoo = await startFakeOdoo(options.odoo);
+  const brevo = await startFakeBrevo({ apiKeys: [BREVO_KEY], ...options.brevo });
+  const base = loadConfig(fakeEnv(odoo, brevo, options.databasePath ?? tempDatabasePath()));
+  const fast: DeepPartial<Config> = {
+    outbound: { retry: { attempts: 8, minTimeoutMs: 20, maxTimeoutMs: 200, factor: 2 }, hookDelaySeconds: 0, authProbeSeconds: 1 },
+  };
+  const config = merge(merge(base, fast), options.config);
+  // What an admin does first: create the mapped attributes in the (new, fake) Brevo account.
+  const platform = new BrevoSdkPlatform(config.brevo);
+  const setupPacer = new Pacer({ intervalCap: 5, intervalMs: 1000, authProbeMs: 1000, probe: () => platform.probe() });
+  await setupBrevo(platform, Object.keys(DEFAULT_FIELD_MAP.attributes), config.brevo.listIds, false, (call) => setupPacer.run(call));
+  setupPacer.stop();
+  brevo.calls.length = 0;
+  const sidecar = createSidecar(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), { cron: false });
+  const port = await sidecar.start();
+  // The start-up attribute check is a Brevo call of its own: let it land before a test injects faults.
+  await waitFor(() => brevo.calls.some((c) => c.path === '/v3/contacts/attributes'), 5000, 'the start-up attribute check');
+  return {
+    odoo, brevo, sidecar, url: `http://127.0.0.1:${port}`,
+    apiCalls: () => brevo.calls,
+    async stop() {
+      await sidecar.stop();
+      await Promise.all([odoo.close(), brevo.close()]);
+    },
+  };
+}
+
+/** Polls until `check` returns a truthy value or the time is up. */
+export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Resolves when the outbox is empty and no job is running. */
+export function drained(sidecar: Sidecar, timeoutMs = 15_000): Promise<boolean> {
+  return waitFor(() => {
+    const stats = sidecar.store.jobs.stats();
+    return stats.pending === 0 && stats.running === 0 && sidecar.worker.inFlight === 0;
+  }, timeoutMs, 'the outbox to drain');
+}
+
+export function maxCallsInAnyWindow(times: number[], windowMs = 1000): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let max = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while (sorted[end] - sorted[start] >= windowMs) start++;
+    max = Math.max(max, end - start + 1);
+  }
+  return max;
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: response.status, body: parsed };
+}
