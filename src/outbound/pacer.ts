@@ -1,14 +1,16 @@
 /**
- * Every Brevo call of the outbound flow goes through here: a strict sliding window (p-queue `strict`), so no window of
- * `intervalMs` ever holds more than `intervalCap` calls. The pacer also owns the two queue-wide pauses:
+ * Every Brevo call of the outbound flow goes through here, paced smoothly: the budget of `intervalCap` calls per
+ * `intervalMs` is spent as one call every intervalMs/intervalCap (p-queue's strict sliding window with a cap of 1), so
+ * no window of `intervalMs` ever holds more than `intervalCap` calls, and calls never leave in bursts that network
+ * jitter could squeeze into one of Brevo's windows. The pacer also owns the two queue-wide pauses:
  * - 429: pause everything until x-sib-ratelimit-reset has passed; the call is replayed, the job's attempts untouched.
  * - 401/403: pause everything and report unready until a probe call succeeds; one bad key must not fail every job.
  */
 import PQueue from 'p-queue';
 import { PlatformAuthError, RateLimitedError } from '../brevo/errors.js';
 
-// Calls leave on the window's edge; a few ms of network jitter could put a sixth arrival inside the server's window.
-const WINDOW_GUARD_MS = 20;
+// Added to the spacing so that arrivals delayed by a little network jitter still never crowd one server-side window.
+const SPACING_GUARD_MS = 5;
 
 export interface PacerOptions {
   intervalCap: number;
@@ -31,8 +33,8 @@ export class Pacer {
   constructor(private readonly options: PacerOptions) {
     this.queue = new PQueue({
       concurrency: options.intervalCap * 2,
-      intervalCap: options.intervalCap,
-      interval: options.intervalMs + WINDOW_GUARD_MS,
+      intervalCap: 1,
+      interval: Math.ceil(options.intervalMs / options.intervalCap) + SPACING_GUARD_MS,
       strict: true,
     });
   }
