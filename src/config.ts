@@ -12,6 +12,27 @@ export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 const DEFAULT_CONFIG_FILE = resolve(PROJECT_ROOT, 'config/default.json');
 
 const positiveInt = z.coerce.number().int().positive();
+const secretList = z.array(z.string().min(1));
+const retrySchema = z.object({
+  attempts: positiveInt.describe('Attempts before the work is dead-lettered'),
+  minTimeoutMs: positiveInt.describe('First backoff delay'),
+  maxTimeoutMs: positiveInt.describe('Longest backoff delay'),
+  factor: z.coerce.number().min(1).describe('Backoff growth factor'),
+});
+const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'must be a CIDR range such as 1.179.112.0/20');
+
+/** Per-provider overrides of the webhook verification; a scheme given here replaces the global one for that provider. */
+const verificationOverride = z.object({
+  hmac: z.object({ secrets: secretList, header: z.string().min(1).optional(), timestampHeader: z.string().min(1).optional() }).optional(),
+  standard: z.object({ secrets: secretList }).optional(),
+  bearer: z.object({ tokens: secretList }).optional(),
+  basic: z.object({ credentials: secretList }).optional(),
+  ipAllowList: z.array(cidr).optional(),
+  trustProxy: z.boolean().optional(),
+});
+
+const crmField = z.string().regex(/^x_\w+$/, 'custom Odoo fields start with x_');
+
 const cronExpression = z.string().refine((v) => cron.validate(v), 'must be a cron expression such as "* * * * *"');
 
 export const configSchema = z.object({
@@ -27,7 +48,9 @@ export const configSchema = z.object({
     baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).describe('Brevo API base URL, ending in /v3'),
     listIds: z.array(positiveInt).min(1, 'needs at least one list id').describe('Brevo list ids every synced contact joins'),
     timeoutSeconds: positiveInt.describe('Timeout of one Brevo API call'),
+    apiKeyName: z.string().optional().describe("Name of the sidecar's Brevo API key: contact_updated/list_addition events bearing it are echoes, ignored"),
   }),
+  publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional().describe('Public base URL of the sidecar (webhook registration, import notifications)'),
   crmHookSecret: z.string().min(16, 'must be at least 16 characters').describe('Secret path segment of POST /hooks/odoo/:secret'),
   databasePath: z.string().min(1).describe('SQLite file of the outbox, dead letters and sync state'),
   port: z.coerce.number().int().min(0).max(65535).describe('HTTP port'),
@@ -38,16 +61,47 @@ export const configSchema = z.object({
       intervalCap: positiveInt.describe('Brevo calls allowed in any sliding window'),
       intervalMs: positiveInt.describe('Length of the sliding window (ms); 5 per 1000 ms = 300/min'),
     }),
-    retry: z.object({
-      attempts: positiveInt.describe('Attempts per job before it is dead-lettered'),
-      minTimeoutMs: positiveInt.describe('First backoff delay'),
-      maxTimeoutMs: positiveInt.describe('Longest backoff delay'),
-      factor: z.coerce.number().min(1).describe('Backoff growth factor'),
-    }),
+    retry: retrySchema,
     concurrency: positiveInt.describe('Jobs processed at once (Brevo calls are still paced)'),
     hookDelaySeconds: z.coerce.number().min(0).describe('Delay before a CRM-pushed job runs, so it reads the committed record'),
     authProbeSeconds: positiveInt.describe('How often a paused queue probes Brevo after a 401/403'),
     maxRateLimitPauseSeconds: positiveInt.describe('Upper bound on a pause asked by x-sib-ratelimit-reset'),
+  }),
+  webhooks: z.object({
+    hmacSecrets: secretList.describe('Secrets of the hmac scheme (X-Sendinblue-Signature), all providers; several for rotation'),
+    standardSecrets: secretList.describe('whsec_ secrets of the Standard Webhooks scheme, all providers'),
+    bearerTokens: secretList.describe('Accepted bearer tokens (what Brevo sends when registered with auth), all providers'),
+    basicCredentials: secretList.describe('Accepted user:password pairs for HTTP Basic, all providers'),
+    hmacHeader: z.string().min(1).describe('Header carrying the hmac signature'),
+    ipAllowList: z.array(cidr).describe("Source ranges allowed for every provider ([] = any); Brevo's are 1.179.112.0/20, 172.246.240.0/20"),
+    trustProxy: z.boolean().describe('Take the client IP from X-Forwarded-For (only behind your own proxy)'),
+    maxBodyBytes: positiveInt.describe('Largest accepted webhook body'),
+    maxEvents: positiveInt.describe('Most events in one webhook request'),
+    providers: z.object({
+      brevo: verificationOverride.describe('Overrides for /webhooks/brevo'),
+      sendpulse: verificationOverride.describe('Overrides for /webhooks/sendpulse'),
+      arpoone: verificationOverride.describe('Overrides for /webhooks/arpoone'),
+    }),
+  }),
+  inbound: z.object({
+    coalesceMs: positiveInt.describe('Events for one partner within this window become one CRM write'),
+    coalesceMaxEvents: positiveInt.describe('An apply run starts early once this many events wait'),
+    blacklistOnHardBounce: z.boolean().describe('Also blacklist the address in Odoo on a hard bounce'),
+    allowResubscribe: z.boolean().describe('A resubscribed event removes the address from the Odoo blacklist'),
+    createPartnerOnListAddition: z.boolean().describe('A Brevo list_addition for an unknown address creates a partner'),
+    retry: retrySchema,
+    fields: z.object({
+      openCount: crmField.describe('Open count'),
+      clickCount: crmField.describe('Click count'),
+      softBounceCount: crmField.describe('Soft bounce and deferral count'),
+      lastOpen: crmField.describe('Last open (UTC)'),
+      lastClick: crmField.describe('Last click (UTC)'),
+      lastClickUrl: crmField.describe('Last clicked URL'),
+      lastEvent: crmField.describe('Last event type'),
+      lastEventAt: crmField.describe('Last event time (UTC)'),
+      status: crmField.describe('Brevo status (selection)'),
+      eventSeq: crmField.describe('Last applied inbox event id (makes replays exactly-once)'),
+    }).describe('Names of the engagement fields on res.partner (created by npm run setup-crm-fields)'),
   }),
   cron: z.object({
     incrementalSync: cronExpression.describe('Schedule of the write_date incremental sync'),
@@ -76,6 +130,12 @@ export const ENV_VARS: Record<string, { path: string; secret?: boolean; list?: b
   DATABASE_PATH: { path: 'databasePath' },
   PORT: { path: 'port' },
   LOG_LEVEL: { path: 'logLevel' },
+  BREVO_API_KEY_NAME: { path: 'brevo.apiKeyName' },
+  PUBLIC_URL: { path: 'publicUrl' },
+  WEBHOOK_HMAC_SECRETS: { path: 'webhooks.hmacSecrets', secret: true, list: true },
+  WEBHOOK_STANDARD_SECRETS: { path: 'webhooks.standardSecrets', secret: true, list: true },
+  WEBHOOK_BEARER_TOKENS: { path: 'webhooks.bearerTokens', secret: true, list: true },
+  WEBHOOK_BASIC_CREDENTIALS: { path: 'webhooks.basicCredentials', secret: true, list: true },
 };
 
 export class ConfigError extends Error {
@@ -136,6 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** Only the settings a tool needs (e.g. setup-brevo needs no Odoo credentials). */
 export const brevoToolSchema = configSchema.pick({ brevo: true, fieldMapFile: true, logLevel: true });
 export type BrevoToolConfig = z.infer<typeof brevoToolSchema>;
+export const crmToolSchema = configSchema.pick({ odoo: true, inbound: true, logLevel: true });
+export const webhookToolSchema = configSchema.pick({ brevo: true, publicUrl: true, webhooks: true, logLevel: true });
 
 export function loadConfigWith<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   let raw = readJsonFile(DEFAULT_CONFIG_FILE, 'config/default.json');

@@ -25,6 +25,11 @@ import { startScheduler, type Scheduler } from './cron/scheduler.js';
 import { createApp } from './http/app.js';
 import { odooHookRouter } from './http/odoo-hook.js';
 import { healthRouter } from './http/health.js';
+import { webhookRouter } from './http/webhooks.js';
+import { PROVIDERS, type Provider } from './inbound/events.js';
+import { endpointVerification } from './inbound/endpoint-config.js';
+import { runApply } from './inbound/apply-run.js';
+import { ApplyWorker } from './inbound/apply-worker.js';
 
 export interface SidecarOverrides {
   crm?: CrmClient;
@@ -40,6 +45,7 @@ export interface Sidecar {
   platform: EmailPlatform;
   pacer: Pacer;
   worker: OutboxWorker;
+  applyWorker: ApplyWorker;
   enqueuer: PartnerEnqueuer;
   app: ReturnType<typeof createApp>;
   incrementalSync(): ReturnType<typeof runIncrementalSync>;
@@ -78,6 +84,18 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
     log,
   });
 
+  const applyWorker = new ApplyWorker({
+    run: () => runApply({
+      crm, db: store.db, inbox: store.inbox, deadLetters: store.deadLetters, syncState: store.partners,
+      fields: config.inbound.fields, settings: config.inbound, retry: config.inbound.retry, log,
+      batchSize: config.inbound.coalesceMaxEvents,
+    }),
+    pendingCount: () => store.inbox.pendingCount(),
+    coalesceMs: config.inbound.coalesceMs,
+    coalesceMaxEvents: config.inbound.coalesceMaxEvents,
+    log,
+  });
+
   const pollDeps = { partners, watermarks: store.watermarks, enqueuer, overlapMinutes: config.cron.overlapMinutes };
   const incrementalSync = () => runIncrementalSync({ ...pollDeps, pageSize: config.cron.pageSize, startFrom: config.cron.startFrom });
   const blacklistPoll = () => runBlacklistPoll(pollDeps);
@@ -85,6 +103,15 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
   const app = createApp(
     [
       odooHookRouter({ secret: config.crmHookSecret, delayMs: config.outbound.hookDelaySeconds * 1000, db: store.db, syncState: store.partners, enqueuer, log }),
+      webhookRouter({
+        endpoints: Object.fromEntries(PROVIDERS.map((p) => [p, endpointVerification(config.webhooks, p)])) as Record<Provider, ReturnType<typeof endpointVerification>>,
+        maxBodyBytes: config.webhooks.maxBodyBytes,
+        maxEvents: config.webhooks.maxEvents,
+        inbox: store.inbox,
+        triage: { apiKeyName: config.brevo.apiKeyName, ...config.inbound },
+        log,
+        onStored: () => applyWorker.notify(),
+      }),
       healthRouter({
         database: async () => ({ ok: store.db.prepare('SELECT 1').pluck().get() === 1 }),
         crm: async () => ({ ok: (await crm.authenticate()) > 0 }),
@@ -97,9 +124,10 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
   let server: Server | undefined;
   let scheduler: Scheduler | undefined;
   return {
-    config, store, crm, platform, pacer, worker, enqueuer, app, incrementalSync, blacklistPoll,
+    config, store, crm, platform, pacer, worker, applyWorker, enqueuer, app, incrementalSync, blacklistPoll,
     async start() {
       worker!.start();
+      applyWorker.start();
       warnAboutMissingAttributes(platform, pacer, Object.keys(fieldMap.attributes), log);
       if (overrides.cron !== false) {
         scheduler = startScheduler(
@@ -121,6 +149,7 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
       server?.closeAllConnections();
       await scheduler?.stop();
       await worker!.stop();
+      await applyWorker.stop();
       pacer.stop();
       store.close();
     },

@@ -64,20 +64,25 @@ export class DeadLetterStore {
 
   /** Moves a job from the outbox to the dead letters, atomically. */
   bury(job: Job, error: DeadLetterError, attempts: number): void {
-    const now = this.now();
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO dead_letters (job_id, kind, key, payload, source, error_status, error_code, error_message, error_detail,
-             attempts, first_attempt_at, last_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-        )
-        .run(
-          job.id, job.kind, job.key, JSON.stringify(job.payload), job.source, error.status ?? null, error.code ?? null,
-          error.message, error.detail === undefined ? null : JSON.stringify(error.detail), attempts,
-          job.firstAttemptAt ?? now, now, now,
-        );
+      this.record(job, error, attempts);
       this.db.prepare('DELETE FROM jobs WHERE id = ?').run(job.id);
     })();
+  }
+
+  /** Adds a dead letter; the caller removes the work from its own table in the same transaction. */
+  record(work: Pick<Job, 'id' | 'kind' | 'key' | 'payload' | 'source' | 'firstAttemptAt'>, error: DeadLetterError, attempts: number): void {
+    const now = this.now();
+    this.db
+      .prepare(
+        `INSERT INTO dead_letters (job_id, kind, key, payload, source, error_status, error_code, error_message, error_detail,
+           attempts, first_attempt_at, last_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      )
+      .run(
+        work.id, work.kind, work.key, JSON.stringify(work.payload), work.source, error.status ?? null, error.code ?? null,
+        error.message, error.detail === undefined ? null : JSON.stringify(error.detail), attempts,
+        work.firstAttemptAt ?? now, now, now,
+      );
   }
 
   list(filter: DeadLetterFilter = {}, limit = 1000): DeadLetter[] {

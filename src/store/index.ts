@@ -4,6 +4,7 @@ import { JobStore } from './jobs.js';
 import { DeadLetterStore } from './dead-letters.js';
 import { PartnerSyncStore } from './partner-sync.js';
 import { WatermarkStore } from './watermarks.js';
+import { Inbox } from './inbox.js';
 
 export interface Store {
   db: Db;
@@ -11,6 +12,7 @@ export interface Store {
   deadLetters: DeadLetterStore;
   partners: PartnerSyncStore;
   watermarks: WatermarkStore;
+  inbox: Inbox;
   close(): void;
 }
 
@@ -22,6 +24,7 @@ export function openStore(path: string, now: () => number = Date.now): Store {
     deadLetters: new DeadLetterStore(db, now),
     partners: new PartnerSyncStore(db, now),
     watermarks: new WatermarkStore(db, now),
+    inbox: new Inbox(db, now),
     close: () => db.close(),
   };
 }

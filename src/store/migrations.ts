@@ -66,4 +66,25 @@ export const MIGRATIONS: string[] = [
     report TEXT
   );
   `,
+  /* 2: inbox of webhook events */ `
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    provider TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    provider_type TEXT NOT NULL,
+    email TEXT,
+    occurred_at INTEGER,
+    received_at INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'applied', 'ignored', 'dead')),
+    note TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    applied_at INTEGER,
+    last_error TEXT
+  );
+  CREATE INDEX events_pending ON events (status, next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX events_email ON events (email);
+  `,
 ];

@@ -8,15 +8,18 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createSidecar, type Sidecar } from '../../src/sidecar.js';
-import { BrevoSdkPlatform } from '../../src/brevo/brevo-sdk.js';
-import { setupBrevo } from '../../src/outbound/brevo-setup.js';
 import { DEFAULT_FIELD_MAP } from '../../src/outbound/field-map.js';
-import { Pacer } from '../../src/outbound/pacer.js';
+import { DEFAULT_ATTRIBUTES } from '../fakes/brevo/attribute-registry.js';
+import { OdooXmlRpcClient } from '../../src/crm/odoo-xmlrpc.js';
+import { setupCrmFields } from '../../src/crm/setup-fields.js';
 import { startFakeOdoo, type FakeOdoo, type FakeOdooOptions } from '../fakes/odoo/index.js';
 import { startFakeBrevo, type FakeBrevo, type FakeBrevoOptions } from '../fakes/brevo/index.js';
 
 export const HOOK_SECRET = 'test-hook-secret-0123456789';
 export const BREVO_KEY = 'xkeysib-test';
+export const MAPPED_ATTRIBUTES = Object.keys(DEFAULT_FIELD_MAP.attributes);
+export const WEBHOOK_TOKEN = 'webhook-bearer-token-0123456789';
+export const HMAC_SECRET = 'hmac-secret-0123456789';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
@@ -63,18 +66,17 @@ export function fakeEnv(odoo: FakeOdoo, brevo: FakeBrevo, databasePath: string):
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const odoo = await startFakeOdoo(options.odoo);
-  const brevo = await startFakeBrevo({ apiKeys: [BREVO_KEY], ...options.brevo });
+  // An account where `npm run setup-brevo` already ran (test/integration/setup.test.ts covers that run itself).
+  const attributes = [...DEFAULT_ATTRIBUTES, ...MAPPED_ATTRIBUTES.filter((name) => !DEFAULT_ATTRIBUTES.some((a) => a.name === name)).map((name) => ({ name, category: 'normal', type: 'text' }))];
+  const brevo = await startFakeBrevo({ apiKeys: [BREVO_KEY], attributes, ...options.brevo });
   const base = loadConfig(fakeEnv(odoo, brevo, options.databasePath ?? tempDatabasePath()));
   const fast: DeepPartial<Config> = {
     outbound: { retry: { attempts: 8, minTimeoutMs: 20, maxTimeoutMs: 200, factor: 2 }, hookDelaySeconds: 0, authProbeSeconds: 1 },
+    inbound: { retry: { attempts: 5, minTimeoutMs: 20, maxTimeoutMs: 200, factor: 2 }, coalesceMs: 50 },
+    webhooks: { bearerTokens: [WEBHOOK_TOKEN], hmacSecrets: [HMAC_SECRET] },
   };
   const config = merge(merge(base, fast), options.config);
-  // What an admin does first: create the mapped attributes in the (new, fake) Brevo account.
-  const platform = new BrevoSdkPlatform(config.brevo);
-  const setupPacer = new Pacer({ intervalCap: 5, intervalMs: 1000, authProbeMs: 1000, probe: () => platform.probe() });
-  await setupBrevo(platform, Object.keys(DEFAULT_FIELD_MAP.attributes), config.brevo.listIds, false, (call) => setupPacer.run(call));
-  setupPacer.stop();
-  brevo.calls.length = 0;
+  await setupCrmFields(new OdooXmlRpcClient({ ...config.odoo, timeoutMs: 10_000 }), config.inbound.fields, false);
   const sidecar = createSidecar(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), { cron: false });
   const port = await sidecar.start();
   // The start-up attribute check is a Brevo call of its own: let it land before a test injects faults.

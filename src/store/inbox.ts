@@ -1,0 +1,122 @@
+/**
+ * The inbox of webhook events. An accepted event is committed here before the sender gets its 200; the dedupe key is
+ * unique, so a re-delivered event is answered 200 and stored once. The apply worker claims pending events, and marks
+ * them applied, retried later, or dead; a crash leaves them pending, and applying is idempotent.
+ */
+import type { Db } from './db.js';
+import type { InboundEvent } from '../inbound/events.js';
+
+export type EventStatus = 'pending' | 'applied' | 'ignored' | 'dead';
+
+export interface StoredEvent {
+  id: number;
+  event: InboundEvent;
+  status: EventStatus;
+  attempts: number;
+  receivedAt: number;
+  nextAttemptAt: number;
+}
+
+export interface Accepted {
+  event: InboundEvent;
+  status: 'pending' | 'ignored';
+  note?: string;
+}
+
+interface Row {
+  id: number; event: string; status: EventStatus; attempts: number; received_at: number; next_attempt_at: number;
+}
+
+export class Inbox {
+  private readonly insertStatement;
+
+  constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
+    this.insertStatement = db.prepare(
+      `INSERT INTO events (provider, dedupe_key, type, provider_type, email, occurred_at, received_at, event, status, note, next_attempt_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+    );
+  }
+
+  /** Stores a request's events in one transaction: all of them or, if the disk fails, none. */
+  insert(items: Accepted[]): { inserted: number; duplicates: number } {
+    const now = this.now();
+    return this.db.transaction(() => {
+      let inserted = 0;
+      for (const { event, status, note } of items) {
+        const result = this.insertStatement.run(
+          event.provider, event.dedupeKey, event.type, event.providerType, event.email, event.occurredAt, now,
+          JSON.stringify(event), status, note ?? null, now,
+        );
+        inserted += result.changes;
+      }
+      return { inserted, duplicates: items.length - inserted };
+    })();
+  }
+
+  /**
+   * Due pending events, oldest first. An address with an event still waiting for its retry is held back entirely:
+   * applying a newer event first would move the partner's event sequence past the older one, which would then be
+   * skipped as already applied.
+   */
+  claimDue(limit: number): StoredEvent[] {
+    const now = this.now();
+    const rows = this.db
+      .prepare(`SELECT id, event, status, attempts, received_at, next_attempt_at FROM events
+                WHERE status = 'pending' AND next_attempt_at <= ?
+                  AND email NOT IN (SELECT email FROM events WHERE status = 'pending' AND next_attempt_at > ? AND email IS NOT NULL)
+                ORDER BY id LIMIT ?`)
+      .all(now, now, limit) as Row[];
+    return rows.map((r) => ({
+      id: r.id, event: JSON.parse(r.event) as InboundEvent, status: r.status, attempts: r.attempts,
+      receivedAt: r.received_at, nextAttemptAt: r.next_attempt_at,
+    }));
+  }
+
+  pendingCount(): number {
+    return this.db.prepare(`SELECT COUNT(*) FROM events WHERE status = 'pending'`).pluck().get() as number;
+  }
+
+  markApplied(ids: number[], note?: string): void {
+    this.update(ids, `status = 'applied', applied_at = ?, note = COALESCE(?, note)`, [this.now(), note ?? null]);
+  }
+
+  markRetry(ids: number[], error: string, delayMs: number): void {
+    this.update(ids, `attempts = attempts + 1, last_error = ?, next_attempt_at = ?`, [error, this.now() + delayMs]);
+  }
+
+  markDead(ids: number[], error: string): void {
+    this.update(ids, `status = 'dead', attempts = attempts + 1, last_error = ?`, [error]);
+  }
+
+  /**
+   * Puts dead events back to pending (an admin retrying a dead letter) under new ids: partners remember the highest
+   * event id applied to them, so an old id would be taken for one already applied.
+   */
+  revive(ids: number[]): void {
+    const read = this.db.prepare('SELECT * FROM events WHERE id = ?');
+    const remove = this.db.prepare('DELETE FROM events WHERE id = ?');
+    const copy = this.db.prepare(
+      `INSERT INTO events (provider, dedupe_key, type, provider_type, email, occurred_at, received_at, event, status, note, next_attempt_at)
+       VALUES (@provider, @dedupe_key, @type, @provider_type, @email, @occurred_at, @received_at, @event, 'pending', @note, @now)`,
+    );
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const row = read.get(id) as Record<string, unknown> | undefined;
+        if (!row) continue;
+        remove.run(id);
+        copy.run({ ...row, now: this.now() });
+      }
+    })();
+  }
+
+  countsByStatus(): Record<EventStatus, number> {
+    const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM events GROUP BY status').all() as Array<{ status: EventStatus; n: number }>;
+    return { pending: 0, applied: 0, ignored: 0, dead: 0, ...Object.fromEntries(rows.map((r) => [r.status, r.n])) };
+  }
+
+  private update(ids: number[], set: string, args: unknown[]): void {
+    if (ids.length === 0) return;
+    const statement = this.db.prepare(`UPDATE events SET ${set} WHERE id = ?`);
+    this.db.transaction(() => ids.forEach((id) => statement.run(...args, id)))();
+  }
+}
