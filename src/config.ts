@@ -86,6 +86,7 @@ export const configSchema = z.object({
   inbound: z.object({
     coalesceMs: positiveInt.describe('Events for one partner within this window become one CRM write'),
     coalesceMaxEvents: positiveInt.describe('An apply run starts early once this many events wait'),
+    maxEventsPerRun: positiveInt.describe('Most events one apply run takes (a backlog is folded into few writes per partner)'),
     blacklistOnHardBounce: z.boolean().describe('Also blacklist the address in Odoo on a hard bounce'),
     allowResubscribe: z.boolean().describe('A resubscribed event removes the address from the Odoo blacklist'),
     createPartnerOnListAddition: z.boolean().describe('A Brevo list_addition for an unknown address creates a partner'),

@@ -88,9 +88,8 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
     run: () => runApply({
       crm, db: store.db, inbox: store.inbox, deadLetters: store.deadLetters, syncState: store.partners,
       fields: config.inbound.fields, settings: config.inbound, retry: config.inbound.retry, log,
-      batchSize: config.inbound.coalesceMaxEvents,
+      batchSize: config.inbound.maxEventsPerRun,
     }),
-    pendingCount: () => store.inbox.pendingCount(),
     coalesceMs: config.inbound.coalesceMs,
     coalesceMaxEvents: config.inbound.coalesceMaxEvents,
     log,
@@ -110,7 +109,7 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
         inbox: store.inbox,
         triage: { apiKeyName: config.brevo.apiKeyName, ...config.inbound },
         log,
-        onStored: () => applyWorker.notify(),
+        onStored: (_provider, stored) => applyWorker.notify(stored.inserted - stored.ignored),
       }),
       healthRouter({
         database: async () => ({ ok: store.db.prepare('SELECT 1').pluck().get() === 1 }),

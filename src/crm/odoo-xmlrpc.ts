@@ -4,7 +4,8 @@
  */
 import type { CrmClient, Kwargs } from './client.js';
 import { CrmAuthError, CrmError, CrmTransientError, crmErrorFromFault } from './errors.js';
-import { saxCodec, XmlRpcFault, type XmlRpcCodec } from './xmlrpc-codec.js';
+import { XmlRpcFault, type XmlRpcCodec } from './xmlrpc-codec.js';
+import { fastCodec } from './fast-codec.js';
 
 export interface OdooXmlRpcOptions {
   url: string;
@@ -22,7 +23,7 @@ export class OdooXmlRpcClient implements CrmClient {
   private readonly codec: XmlRpcCodec;
 
   constructor(private readonly options: OdooXmlRpcOptions) {
-    this.codec = options.codec ?? saxCodec;
+    this.codec = options.codec ?? fastCodec;
   }
 
   async version(): Promise<string> {

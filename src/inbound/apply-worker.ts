@@ -7,7 +7,6 @@ import type { ApplyReport } from './apply-run.js';
 
 export interface ApplyWorkerOptions {
   run: () => Promise<ApplyReport>;
-  pendingCount: () => number;
   coalesceMs: number;
   coalesceMaxEvents: number;
   log: Logger;
@@ -20,6 +19,8 @@ export class ApplyWorker {
   /** Every run goes through this chain: two runs at once would claim the same pending events. */
   private serial: Promise<unknown> = Promise.resolve();
   private stopped = true;
+  /** Events stored since the last run started: counted in memory, so intake never queries the table for it. */
+  private waiting = 0;
 
   constructor(private readonly options: ApplyWorkerOptions) {}
 
@@ -29,8 +30,9 @@ export class ApplyWorker {
   }
 
   /** Called after events are stored: starts a run early when enough are waiting. */
-  notify(): void {
-    if (!this.stopped && !this.current && this.options.pendingCount() >= this.options.coalesceMaxEvents) this.runNow();
+  notify(stored: number): void {
+    this.waiting += stored;
+    if (!this.stopped && !this.current && this.waiting >= this.options.coalesceMaxEvents) this.runNow();
   }
 
   /** Runs until no due event is left (tests and admin use). */
@@ -76,6 +78,7 @@ export class ApplyWorker {
   }
 
   private async runSafely(): Promise<ApplyReport> {
+    this.waiting = 0;
     try {
       const report = await this.options.run();
       if (report.events) {

@@ -3,6 +3,7 @@
  * unique, so a re-delivered event is answered 200 and stored once. The apply worker claims pending events, and marks
  * them applied, retried later, or dead; a crash leaves them pending, and applying is idempotent.
  */
+import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { InboundEvent } from '../inbound/events.js';
 
@@ -29,8 +30,15 @@ interface Row {
 
 export class Inbox {
   private readonly insertStatement;
+  private readonly claimStatement;
+  private readonly pendingStatement;
 
   constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
+    this.claimStatement = db.prepare(`SELECT id, event, status, attempts, received_at, next_attempt_at FROM events
+      WHERE status = 'pending' AND next_attempt_at <= ?
+        AND email NOT IN (SELECT email FROM events WHERE status = 'pending' AND next_attempt_at > ? AND email IS NOT NULL)
+      ORDER BY id LIMIT ?`);
+    this.pendingStatement = db.prepare(`SELECT COUNT(*) FROM events WHERE status = 'pending'`).pluck();
     this.insertStatement = db.prepare(
       `INSERT INTO events (provider, dedupe_key, type, provider_type, email, occurred_at, received_at, event, status, note, next_attempt_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
@@ -60,12 +68,7 @@ export class Inbox {
    */
   claimDue(limit: number): StoredEvent[] {
     const now = this.now();
-    const rows = this.db
-      .prepare(`SELECT id, event, status, attempts, received_at, next_attempt_at FROM events
-                WHERE status = 'pending' AND next_attempt_at <= ?
-                  AND email NOT IN (SELECT email FROM events WHERE status = 'pending' AND next_attempt_at > ? AND email IS NOT NULL)
-                ORDER BY id LIMIT ?`)
-      .all(now, now, limit) as Row[];
+    const rows = this.claimStatement.all(now, now, limit) as Row[];
     return rows.map((r) => ({
       id: r.id, event: JSON.parse(r.event) as InboundEvent, status: r.status, attempts: r.attempts,
       receivedAt: r.received_at, nextAttemptAt: r.next_attempt_at,
@@ -73,7 +76,7 @@ export class Inbox {
   }
 
   pendingCount(): number {
-    return this.db.prepare(`SELECT COUNT(*) FROM events WHERE status = 'pending'`).pluck().get() as number;
+    return this.pendingStatement.get() as number;
   }
 
   markApplied(ids: number[], note?: string): void {
@@ -114,9 +117,12 @@ export class Inbox {
     return { pending: 0, applied: 0, ignored: 0, dead: 0, ...Object.fromEntries(rows.map((r) => [r.status, r.n])) };
   }
 
+  private readonly updates = new Map<string, Database.Statement<unknown[]>>();
+
   private update(ids: number[], set: string, args: unknown[]): void {
     if (ids.length === 0) return;
-    const statement = this.db.prepare(`UPDATE events SET ${set} WHERE id = ?`);
+    let statement = this.updates.get(set);
+    if (!statement) this.updates.set(set, (statement = this.db.prepare(`UPDATE events SET ${set} WHERE id = ?`)));
     this.db.transaction(() => ids.forEach((id) => statement.run(...args, id)))();
   }
 }

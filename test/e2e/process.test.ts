@@ -8,7 +8,10 @@ import { dirname, join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { startFakeOdoo, type FakeOdoo } from '../fakes/odoo/index.js';
 import { startFakeBrevo, type FakeBrevo } from '../fakes/brevo/index.js';
-import { BREVO_KEY, fakeEnv, HOOK_SECRET, postJson, tempDatabasePath, waitFor } from '../helpers/harness.js';
+import { BREVO_KEY, fakeEnv, HOOK_SECRET, postJson, tempDatabasePath, waitFor, WEBHOOK_TOKEN } from '../helpers/harness.js';
+import { OdooXmlRpcClient } from '../../src/crm/odoo-xmlrpc.js';
+import { setupCrmFields } from '../../src/crm/setup-fields.js';
+import { loadConfig } from '../../src/config.js';
 
 interface Running {
   child: ChildProcess;
@@ -90,6 +93,33 @@ describe('sidecar process (e2e)', function () {
     } finally {
       second.child.kill('SIGTERM');
       expect(await second.exited).to.equal(0);
+    }
+  });
+
+  it('applies a webhook event answered 200 even when the process is killed right after answering', async () => {
+    const databasePath = tempDatabasePath();
+    const fields = loadConfig({ ...fakeEnv(odoo, brevo, databasePath) }).inbound.fields;
+    await setupCrmFields(new OdooXmlRpcClient({ url: odoo.url, db: odoo.db, user: 'admin', password: 'admin', timeoutMs: 5000 }), fields, false);
+    const id = odoo.store.create('res.partner', { name: 'Ada', email: 'ada@example.com' });
+    const configFile = join(dirname(databasePath), 'slow-apply.json');
+    // A long coalescing window: the kill lands before any apply run.
+    writeFileSync(configFile, JSON.stringify({ inbound: { coalesceMs: 60_000 } }));
+    const env = { ...fakeEnv(odoo, brevo, databasePath), WEBHOOK_BEARER_TOKENS: WEBHOOK_TOKEN, LOG_LEVEL: 'info' };
+
+    const first = await startProcess({ ...env, CONFIG_FILE: configFile });
+    const events = [{ event: 'opened', email: 'ada@example.com', ts_event: 1763800000, 'message-id': '<m1@example.com>' }];
+    const answer = await postJson(`http://127.0.0.1:${first.port}/webhooks/brevo`, events, { authorization: `Bearer ${WEBHOOK_TOKEN}` });
+    expect(answer.status).to.equal(200);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(odoo.store.read('res.partner', [id], [fields.openCount])[0][fields.openCount]).to.equal(0);
+
+    const second = await startProcess(env);
+    try {
+      await waitFor(() => odoo.store.read('res.partner', [id], [fields.openCount])[0][fields.openCount] === 1, 15_000, 'the event to be applied');
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
     }
   });
 });

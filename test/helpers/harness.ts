@@ -73,7 +73,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const fast: DeepPartial<Config> = {
     outbound: { retry: { attempts: 8, minTimeoutMs: 20, maxTimeoutMs: 200, factor: 2 }, hookDelaySeconds: 0, authProbeSeconds: 1 },
     inbound: { retry: { attempts: 5, minTimeoutMs: 20, maxTimeoutMs: 200, factor: 2 }, coalesceMs: 50 },
-    webhooks: { bearerTokens: [WEBHOOK_TOKEN], hmacSecrets: [HMAC_SECRET] },
+    // Brevo: bearer (what Brevo can send); SendPulse: HMAC only; Arpoone: nothing configured, so disabled.
+    webhooks: {
+      bearerTokens: [WEBHOOK_TOKEN],
+      providers: { brevo: {}, sendpulse: { hmac: { secrets: [HMAC_SECRET] }, bearer: { tokens: [] } }, arpoone: { bearer: { tokens: [] } } },
+    },
   };
   const config = merge(merge(base, fast), options.config);
   await setupCrmFields(new OdooXmlRpcClient({ ...config.odoo, timeoutMs: 10_000 }), config.inbound.fields, false);

@@ -1,10 +1,12 @@
-// HTTP transport: POST /xmlrpc/2/common and /xmlrpc/2/object, decoded and encoded
-// with the xmlrpc package, `Connection: close` on every answer (Odoo opens a new
-// TCP connection per call), plus the fault injection knobs tests turn.
+// HTTP transport: POST /xmlrpc/2/common and /xmlrpc/2/object, decoded with the
+// xmlrpc package and answered with fast-encoder.ts, `Connection: close` on every
+// answer (Odoo opens a new TCP connection per call), plus the fault injection
+// knobs tests turn.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo, Socket } from 'node:net';
 import { fault, OdooFault } from './faults.js';
+import { encodeFault, encodeResponse } from './fast-encoder.js';
 import { dispatch, type RpcContext, type Service } from './rpc.js';
 
 const require = createRequire(import.meta.url);
@@ -13,10 +15,6 @@ interface DeserializerInstance {
   deserializeMethodCall(stream: IncomingMessage, cb: (err: Error | null, method: string, params: unknown[]) => void): void;
 }
 const Deserializer = require('xmlrpc/lib/deserializer') as new () => DeserializerInstance;
-const Serializer = require('xmlrpc/lib/serializer') as {
-  serializeMethodResponse(value: unknown): string;
-  serializeFault(value: unknown): string;
-};
 
 export interface FakeOdooCall {
   at: number;
@@ -89,19 +87,17 @@ function respond(ctx: RpcContext, control: FaultControl, calls: FakeOdooCall[], 
     if (typeof call.params[3] === 'string') record.model = call.params[3];
     if (typeof call.params[4] === 'string') record.modelMethod = call.params[4];
   }
-  let xml: string;
+  let body: string;
   try {
     if (call.err) throw fault.python(`xml.parsers.expat.ExpatError: ${call.err.message}`);
     const injected = call.service === 'object' && call.method === 'execute_kw' ? control.failures.shift() : undefined;
     if (injected !== undefined) throw fault.python(injected);
-    xml = Serializer.serializeMethodResponse(dispatch(ctx, call.service, call.method, call.params));
+    body = encodeResponse(dispatch(ctx, call.service, call.method, call.params));
   } catch (e) {
     const f = e instanceof OdooFault ? e : fault.python(`Exception: ${String(e)}`);
     record.faultCode = f.code;
-    xml = Serializer.serializeFault({ faultCode: f.code, faultString: f.faultString });
+    body = encodeFault(f.code, f.faultString);
   }
-  // Python's marshaller puts the declaration on its own line and a blank line before the end tag.
-  const body = xml.replace(/^(<\?xml[^>]*\?>)/, '$1\n').replace(/<\/methodResponse>$/, '\n</methodResponse>\n');
   res.writeHead(200, {
     'Content-Type': 'text/xml; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),

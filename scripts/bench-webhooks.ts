@@ -1,0 +1,127 @@
+/**
+ * npm run bench:webhooks -- --events N --batch B
+ * Starts the fakes and the real sidecar process, posts N Brevo events in verified batches of B (8 requests in
+ * flight), then single-event requests at 500 requests/s, then waits for the apply runs to write everything to the fake
+ * Odoo. Prints one JSON line: ingest rate and latencies, rejections, and the CRM calls of applying.
+ */
+import { Command } from 'commander';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { loadConfig, PROJECT_ROOT } from '../src/config.js';
+import { OdooXmlRpcClient } from '../src/crm/odoo-xmlrpc.js';
+import { setupCrmFields } from '../src/crm/setup-fields.js';
+import { startFakeOdoo } from '../test/fakes/odoo/index.js';
+import { startFakeBrevo } from '../test/fakes/brevo/index.js';
+import { BREVO_KEY, fakeEnv, tempDatabasePath, waitFor, WEBHOOK_TOKEN } from '../test/helpers/harness.js';
+
+const options = new Command('bench:webhooks')
+  .option('--events <n>', 'events to post in batches', (v) => Number.parseInt(v, 10), 100_000)
+  .option('--batch <n>', 'events per request', (v) => Number.parseInt(v, 10), 500)
+  .option('--partners <n>', 'distinct addresses the events are about', (v) => Number.parseInt(v, 10), 1000)
+  .option('--single-seconds <s>', 'duration of the single-event phase', (v) => Number.parseInt(v, 10), 4)
+  .parse()
+  .opts<{ events: number; batch: number; partners: number; singleSeconds: number }>();
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 100) / 100;
+};
+
+let serial = 0;
+function brevoEvent(i: number): Record<string, unknown> {
+  serial += 1;
+  const email = `reader${i % options.partners}@example.com`;
+  const type = serial % 50 === 0 ? 'unsubscribed' : serial % 3 === 0 ? 'click' : 'opened';
+  return { event: type, email, ts_event: 1763800000 + serial, 'message-id': `<m${serial}@bench>`, ...(type === 'click' ? { link: `https://example.com/p/${serial % 7}` } : {}) };
+}
+
+const odoo = await startFakeOdoo();
+const brevo = await startFakeBrevo({ apiKeys: [BREVO_KEY] });
+const databasePath = tempDatabasePath();
+const env = { ...fakeEnv(odoo, brevo, databasePath), WEBHOOK_BEARER_TOKENS: WEBHOOK_TOKEN, LOG_LEVEL: 'info' };
+const config = loadConfig(env);
+await setupCrmFields(new OdooXmlRpcClient({ ...config.odoo, timeoutMs: 30_000 }), config.inbound.fields, false);
+odoo.store.create('res.partner', Array.from({ length: options.partners }, (_, i) => ({ name: `Reader ${i}`, email: `reader${i}@example.com` })));
+const configFile = join(dirname(databasePath), 'bench.json');
+writeFileSync(configFile, JSON.stringify({ cron: { incrementalSync: '0 0 1 1 *', blacklistPoll: '0 0 1 1 *' }, ...(process.env.BENCH_NO_APPLY ? { inbound: { coalesceMs: 600000, coalesceMaxEvents: 10000000 } } : {}) }));
+
+const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src/main.ts')], { env: { PATH: process.env.PATH, ...env, CONFIG_FILE: configFile }, stdio: ['ignore', 'pipe', 'inherit'] });
+let out = '';
+const collect = (d: Buffer) => (out += d.toString());
+child.stdout.on('data', collect);
+const port = await waitFor(() => Number(/"port":(\d+),"msg":"sidecar listening"/.exec(out)?.[1] ?? 0), 20_000, 'the sidecar');
+child.stdout.off('data', collect);
+// Keep only the apply-run reports: CRM calls against partners touched and blacklist operations, run by run.
+const runs = { partners: 0, blacklisted: 0, crmCalls: 0, count: 0 };
+let pendingLine = '';
+child.stdout.on('data', (d: Buffer) => {
+  const lines = (pendingLine + d.toString()).split('\n');
+  pendingLine = lines.pop() ?? '';
+  for (const line of lines) {
+    if (!line.includes('"apply run done"')) continue;
+    const r = JSON.parse(line) as { partners: number; blacklisted: number; crmCalls: number };
+    runs.partners += r.partners; runs.blacklisted += r.blacklisted; runs.crmCalls += r.crmCalls; runs.count += 1;
+  }
+});
+const url = `http://127.0.0.1:${port}/webhooks/brevo`;
+const headers = { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_TOKEN}` };
+let rejected = 0;
+
+async function post(body: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url, { method: 'POST', headers, body });
+  await response.arrayBuffer();
+  if (response.status !== 200) rejected += 1;
+  return performance.now() - started;
+}
+
+// Phase 1: batches, 8 in flight.
+const bodies = Array.from({ length: Math.ceil(options.events / options.batch) }, (_, r) =>
+  JSON.stringify(Array.from({ length: Math.min(options.batch, options.events - r * options.batch) }, (_, i) => brevoEvent(r * options.batch + i))));
+const batchLatencies: number[] = [];
+const batchStart = performance.now();
+let next = 0;
+await Promise.all(Array.from({ length: 8 }, async () => {
+  while (next < bodies.length) batchLatencies.push(await post(bodies[next++]));
+}));
+const batchSeconds = (performance.now() - batchStart) / 1000;
+
+// Phase 2: single events at 500 requests/s offered load.
+const singles: Promise<number>[] = [];
+const singleStart = performance.now();
+for (let i = 0; i < options.singleSeconds * 500; i++) {
+  const due = singleStart + i * 2;
+  const wait = due - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  singles.push(post(JSON.stringify(brevoEvent(i))));
+}
+const singleLatencies = await Promise.all(singles);
+
+// Phase 3: the apply runs drain the inbox.
+const odooCallsBefore = odoo.calls.filter((c) => c.service === 'object').length;
+const db = new Database(databasePath, { readonly: true });
+if (!process.env.BENCH_NO_APPLY) await waitFor(() => db.prepare(`SELECT COUNT(*) FROM events WHERE status = 'pending'`).pluck().get() === 0, 300_000, 'the inbox to drain');
+const crmCalls = odoo.calls.filter((c) => c.service === 'object').length - odooCallsBefore;
+const statuses = Object.fromEntries((db.prepare('SELECT status, COUNT(*) n FROM events GROUP BY status').all() as Array<{ status: string; n: number }>).map((r) => [r.status, r.n]));
+db.close();
+
+process.stdout.write(`${JSON.stringify({
+  events: options.events,
+  batch: options.batch,
+  events_per_s: Math.round(options.events / batchSeconds),
+  p50_ms: percentile(batchLatencies, 50),
+  p99_ms: percentile(batchLatencies, 99),
+  single_p99_ms: percentile(singleLatencies, 99),
+  rejected,
+  crm_calls: crmCalls,
+  partners: options.partners,
+  apply_runs: runs.count,
+  partners_touched: runs.partners,
+  blacklist_operations: runs.blacklisted,
+  inbox: statuses,
+})}\n`);
+child.kill('SIGTERM');
+await new Promise((r) => child.on('exit', r));
+await Promise.all([odoo.close(), brevo.close()]);

@@ -1,0 +1,153 @@
+/**
+ * The value-building half of the fast decoder: a step-for-step mirror of the `xmlrpc` package's Deserializer (a flat
+ * value stack, marks where arrays and structs start, text collected since the last open tag, an untyped `<value>` is
+ * a string), fed with open/close/text events by a tokenizer. Whatever the Deserializer would report as an error, and
+ * anything spelled unusually, throws NotCanonical: the caller then decodes the text with the xmlrpc package itself,
+ * so the two never disagree.
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+// The same date parser the xmlrpc package uses, so Dates (local-time default, offsets) come out identical.
+const dateFormatter = require('xmlrpc/lib/date_formatter') as { decodeIso8601(text: string): Date };
+
+/** Outside the subset the fast path reproduces exactly: decode with the xmlrpc package instead. */
+export class NotCanonical extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'NotCanonical';
+  }
+}
+
+export type Outcome = { fault: false; value: unknown } | { fault: true; faultCode: number; faultString: string };
+
+/** The tags the Deserializer knows, in the spelling Odoo and the xmlrpc package write them. */
+export const KNOWN_TAGS: ReadonlySet<string> = new Set([
+  'methodResponse', 'params', 'param', 'value', 'string', 'int', 'i4', 'i8', 'boolean', 'double', 'array', 'data',
+  'struct', 'member', 'name', 'nil', 'base64', 'dateTime.iso8601', 'fault', 'methodCall', 'methodName',
+]);
+
+export class XmlRpcBuilder {
+  private readonly stack: unknown[] = [];
+  private readonly marks: number[] = [];
+  private data = '';
+  /** True between `<value>` and the next tag event: an untyped value is a string. */
+  private value = false;
+  private type: 'methodresponse' | 'methodcall' | null = null;
+  private responseType: 'params' | 'fault' | null = null;
+  private readonly names: string[] = [];
+
+  text(text: string): void {
+    this.data += text;
+  }
+
+  open(name: string): void {
+    this.data = '';
+    this.value = name === 'value';
+    if (name === 'array' || name === 'struct') this.marks.push(this.stack.length);
+  }
+
+  close(name: string): void {
+    const data = this.data;
+    switch (name) {
+      case 'value': if (this.value) this.push(data); return;
+      case 'string': this.push(data); return;
+      case 'name': this.push(this.memberName(data)); return;
+      case 'int': case 'i4': this.push(parseIntValue(data)); return;
+      case 'boolean': this.push(parseBoolean(data)); return;
+      case 'double': this.push(parseDouble(data)); return;
+      case 'array': this.endArray(); return;
+      case 'struct': this.endStruct(); return;
+      case 'nil': this.push(null); return;
+      case 'i8': this.push(checkI8(data)); return;
+      case 'base64': this.push(Buffer.from(data, 'base64')); return;
+      case 'dateTime.iso8601': this.push(dateFormatter.decodeIso8601(data)); return;
+      case 'data': case 'param': case 'member': case 'methodName': return;
+      case 'params': this.responseType = 'params'; return;
+      case 'fault': this.responseType = 'fault'; return;
+      case 'methodResponse': this.type = 'methodresponse'; return;
+      case 'methodCall': this.type = 'methodcall'; return;
+      default: throw new NotCanonical(`tag ${name}`);
+    }
+  }
+
+  /** What the Deserializer's callback would receive once the document has ended. */
+  end(): Outcome {
+    if (this.type === null || this.marks.length) throw new NotCanonical('invalid XML-RPC message');
+    if (this.responseType === 'fault') return faultOf(this.stack[0]);
+    if (this.stack.length > 1 || this.type !== 'methodresponse' || !this.responseType) throw new NotCanonical('not a response');
+    return { fault: false, value: this.stack[0] };
+  }
+
+  /**
+   * Pages repeat the same member names in the same order: handing the object the string it already saw at this
+   * position (equal content, so nothing observable changes) spares V8 a string-table lookup per property.
+   */
+  private memberName(name: string): string {
+    const slot = (this.stack.length - this.marks[this.marks.length - 1]) & 63;
+    const seen = this.names[slot];
+    if (seen === name) return seen;
+    this.names[slot] = name;
+    return name;
+  }
+
+  private push(v: unknown): void {
+    this.stack.push(v);
+    this.value = false;
+  }
+
+  private endArray(): void {
+    const mark = this.marks.pop()!;
+    const items = this.stack.slice(mark);
+    this.stack.length = mark;
+    this.push(items);
+  }
+
+  private endStruct(): void {
+    const mark = this.marks.pop()!;
+    const stack = this.stack;
+    // Same assignment as the Deserializer: keys coerced, later duplicates win, `__proto__` behaves alike.
+    const struct: Record<string, unknown> = {};
+    for (let i = mark; i < stack.length; i += 2) struct[stack[i] as string] = stack[i + 1];
+    stack.length = mark;
+    this.push(struct);
+  }
+}
+
+/** parseInt is what the Deserializer uses: it tolerates spaces and trailing junk ('12abc' → 12). */
+function parseIntValue(data: string): number {
+  const n = parseInt(data, 10);
+  if (Number.isNaN(n)) throw new NotCanonical('int');
+  return n;
+}
+
+function parseDouble(data: string): number {
+  const n = parseFloat(data);
+  if (Number.isNaN(n)) throw new NotCanonical('double');
+  return n;
+}
+
+function parseBoolean(data: string): boolean {
+  if (data === '1') return true;
+  if (data === '0') return false;
+  throw new NotCanonical('boolean');
+}
+
+/** The xmlrpc package returns i8 as the digit string (no precision loss), after checking /^-?\d+$/. */
+function checkI8(data: string): string {
+  let i = data.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === data.length) throw new NotCanonical('i8');
+  for (; i < data.length; i++) {
+    const c = data.charCodeAt(i);
+    if (c < 48 || c > 57) throw new NotCanonical('i8');
+  }
+  return data;
+}
+
+/** Mirrors createFault + saxCodec: a fault must carry a faultCode, else the xmlrpc package reports a plain Error. */
+function faultOf(fault: unknown): Outcome {
+  if (fault === null || fault === undefined) throw new NotCanonical('empty fault');
+  const { faultCode, faultString } = fault as { faultCode?: unknown; faultString?: unknown };
+  if (faultCode === undefined) throw new NotCanonical('fault without faultCode');
+  return { fault: true, faultCode: Number(faultCode), faultString: String(faultString ?? '') };
+}

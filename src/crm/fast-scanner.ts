@@ -1,0 +1,236 @@
+/**
+ * The tokenizer half of the fast decoder: an incremental scanner for the XML that XML-RPC servers actually send
+ * (an optional `<?xml …?>` line, plain tags without attributes, text with the five XML entities and character
+ * references, CDATA sections). It jumps between `<` and `>` with indexOf instead of looking at every character like a
+ * general XML parser: 2–2.5× faster than saxes driving the same builder on a search_read page. Anything else —
+ * comments, attributes, spaces in tags, other entities, a second root, mismatched tags, a truncated body — throws
+ * NotCanonical, and the caller hands the text to the xmlrpc package. Like that package's sax parser, it keeps CR
+ * characters as they are (an XML parser would turn CRLF into LF).
+ */
+import { KNOWN_TAGS, NotCanonical, XmlRpcBuilder, type Outcome } from './fast-builder.js';
+
+/** Known tag names by length, so a name is recognised with a startsWith or two and returned as a constant. */
+const TAGS_BY_LENGTH: string[][] = [];
+for (const tag of KNOWN_TAGS) (TAGS_BY_LENGTH[tag.length] ??= []).push(tag);
+
+function knownTag(s: string, start: number, end: number): string | undefined {
+  const candidates = TAGS_BY_LENGTH[end - start];
+  if (candidates) for (const tag of candidates) if (s.startsWith(tag, start)) return tag;
+  return undefined;
+}
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const CDATA_OPEN = '<![CDATA[';
+const CDATA_CLOSE = ']]>';
+
+/** Decodes one response from text chunks: write() as they arrive, then end(). Throws NotCanonical to give up. */
+export class FastResponseDecoder {
+  private readonly builder = new XmlRpcBuilder();
+  /** Names of the open elements, to check that every end tag matches. */
+  private readonly open: string[] = [];
+  /** Unconsumed text: a token cut by a chunk boundary waits here for the next chunk. */
+  private buf = '';
+  private pos = 0;
+  private started = false;
+  private sawRoot = false;
+  /** Inside `<![CDATA[`: a long section is passed on piece by piece as chunks arrive, not held back whole. */
+  private inCdata = false;
+
+  write(chunk: string): void {
+    this.buf = this.pos === 0 ? this.buf + chunk : this.buf.slice(this.pos) + chunk;
+    this.pos = 0;
+    this.scan(false);
+  }
+
+  end(): Outcome {
+    this.scan(true);
+    if (this.open.length || !this.sawRoot) throw new NotCanonical('unclosed document');
+    return this.builder.end();
+  }
+
+  private scan(final: boolean): void {
+    const s = this.buf;
+    let i = this.pos;
+    while (i < s.length) {
+      const next = this.inCdata ? this.cdataContent(s, i, final)
+        : s.charCodeAt(i) === LT ? this.markup(s, i, final) : this.textRun(s, i, final);
+      if (next < 0) break;
+      this.started = true;
+      i = next;
+    }
+    this.pos = i;
+  }
+
+  /** A token cut by the end of the buffer: wait for more, unless there is no more. */
+  private incomplete(final: boolean): number {
+    if (final) throw new NotCanonical('truncated document');
+    return -1;
+  }
+
+  private markup(s: string, i: number, final: boolean): number {
+    const c = s.charCodeAt(i + 1);
+    if (c === SLASH) return this.endTag(s, i, final);
+    if (c === BANG) return this.cdata(s, i, final);
+    if (c === QUESTION) return this.declaration(s, i, final);
+    if (Number.isNaN(c)) return this.incomplete(final);
+    return this.startTag(s, i, final);
+  }
+
+  private startTag(s: string, i: number, final: boolean): number {
+    const gt = s.indexOf('>', i + 1);
+    if (gt < 0) return this.incomplete(final);
+    const selfClosing = s.charCodeAt(gt - 1) === SLASH;
+    const name = knownTag(s, i + 1, selfClosing ? gt - 1 : gt);
+    if (name === undefined) throw new NotCanonical('unknown tag, attributes or spaces in a tag');
+    if (this.open.length === 0) {
+      if (this.sawRoot) throw new NotCanonical('second root element');
+      this.sawRoot = true;
+    }
+    this.builder.open(name);
+    if (selfClosing) this.builder.close(name);
+    else this.open.push(name);
+    return gt + 1;
+  }
+
+  /** Compares in place: no string is cut out for the name. */
+  private endTag(s: string, i: number, final: boolean): number {
+    const name = this.open.pop();
+    const gt = i + 2 + (name?.length ?? 0);
+    if (gt >= s.length) {
+      if (name !== undefined) this.open.push(name);
+      return this.incomplete(final);
+    }
+    if (name === undefined || s.charCodeAt(gt) !== GT || !s.startsWith(name, i + 2)) throw new NotCanonical('mismatched end tag');
+    this.builder.close(name);
+    return gt + 1;
+  }
+
+  /** `<![CDATA[…]]>` inside the root; comments and doctypes are left to the slow path. */
+  private cdata(s: string, i: number, final: boolean): number {
+    if (!s.startsWith(CDATA_OPEN, i)) {
+      if (s.length - i < CDATA_OPEN.length && CDATA_OPEN.startsWith(s.slice(i))) return this.incomplete(final);
+      throw new NotCanonical('comment or doctype');
+    }
+    if (this.open.length === 0) throw new NotCanonical('CDATA outside the root');
+    this.inCdata = true;
+    return i + CDATA_OPEN.length;
+  }
+
+  /** CDATA content up to `]]>`; at a chunk boundary, all but a possibly cut `]]`. */
+  private cdataContent(s: string, i: number, final: boolean): number {
+    const close = s.indexOf(CDATA_CLOSE, i);
+    if (close >= 0) {
+      this.builder.text(s.slice(i, close));
+      this.inCdata = false;
+      return close + CDATA_CLOSE.length;
+    }
+    const to = s.length - (CDATA_CLOSE.length - 1);
+    if (to <= i) return this.incomplete(final);
+    this.builder.text(s.slice(i, to));
+    return to;
+  }
+
+  /** Only the XML declaration, and only as the very first thing. */
+  private declaration(s: string, i: number, final: boolean): number {
+    const close = s.indexOf('?>', i + 2);
+    if (close < 0) return this.incomplete(final);
+    const target = s.charCodeAt(i + 5);
+    if (this.started || !s.startsWith('<?xml', i) || (target !== 0x20 && target !== QUESTION)) {
+      throw new NotCanonical('processing instruction');
+    }
+    return close + 2;
+  }
+
+  /** Text up to the next tag; at a chunk boundary, everything before a possibly cut entity reference. */
+  private textRun(s: string, i: number, final: boolean): number {
+    const lt = s.indexOf('<', i);
+    let to = lt < 0 ? s.length : lt;
+    if (lt < 0 && !final && this.open.length) {
+      const amp = s.lastIndexOf('&');
+      if (amp >= i && s.indexOf(';', amp) < 0) to = amp;
+      if (to === i) return -1;
+    }
+    const text = s.slice(i, to);
+    if (this.open.length === 0) {
+      if (!isBlank(text)) throw new NotCanonical('text outside the root');
+    } else {
+      this.builder.text(text.indexOf('&') < 0 ? text : decodeEntities(text));
+    }
+    return to;
+  }
+}
+
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  }
+  return true;
+}
+
+/** Resolves `&amp;`-style references; the sax parser resolves these five and valid character references alike. */
+export function decodeEntities(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let amp = text.indexOf('&'); amp >= 0; amp = text.indexOf('&', from)) {
+    const semi = text.indexOf(';', amp + 1);
+    if (semi < 0) throw new NotCanonical('bare ampersand');
+    out += text.slice(from, amp) + resolve(text.slice(amp + 1, semi));
+    from = semi + 1;
+  }
+  return out + text.slice(from);
+}
+
+function resolve(name: string): string {
+  switch (name) {
+    case 'amp': return '&';
+    case 'lt': return '<';
+    case 'gt': return '>';
+    case 'quot': return '"';
+    case 'apos': return "'";
+    default: return characterReference(name);
+  }
+}
+
+/** `#65` or `#x41`, for a character XML allows; sax lowercases and accepts more, so the rest takes the slow path. */
+function characterReference(name: string): string {
+  const hex = name.charCodeAt(1) === 0x78;
+  const start = hex ? 2 : 1;
+  if (name.charCodeAt(0) !== 0x23 || name.length === start || name.length - start > 7) throw new NotCanonical(`entity &${name};`);
+  let code = 0;
+  for (let i = start; i < name.length; i++) {
+    const digit = digitValue(name.charCodeAt(i), hex);
+    if (digit < 0) throw new NotCanonical(`entity &${name};`);
+    code = code * (hex ? 16 : 10) + digit;
+  }
+  if (!isXmlChar(code)) throw new NotCanonical(`entity &${name};`);
+  return String.fromCodePoint(code);
+}
+
+function digitValue(c: number, hex: boolean): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (!hex) return -1;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+function isXmlChar(c: number): boolean {
+  return c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd)
+    || (c >= 0x10000 && c <= 0x10ffff);
+}
+
+/** Decodes a whole body on the fast path; undefined when the xmlrpc package must decode it instead. */
+export function tryDecodeFast(body: string): Outcome | undefined {
+  try {
+    const decoder = new FastResponseDecoder();
+    decoder.write(body);
+    return decoder.end();
+  } catch {
+    return undefined;
+  }
+}
