@@ -47,7 +47,7 @@ odoo.store.create('res.partner', Array.from({ length: options.partners }, (_, i)
 const configFile = join(dirname(databasePath), 'bench.json');
 writeFileSync(configFile, JSON.stringify({ cron: { incrementalSync: '0 0 1 1 *', blacklistPoll: '0 0 1 1 *' }, ...(process.env.BENCH_NO_APPLY ? { inbound: { coalesceMs: 600000, coalesceMaxEvents: 10000000 } } : {}) }));
 
-const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src/main.ts')], { env: { PATH: process.env.PATH, ...env, CONFIG_FILE: configFile }, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', join(PROJECT_ROOT, 'src/main.ts')], { env: { PATH: process.env.PATH, ...env, CONFIG_FILE: configFile }, stdio: ['ignore', 'pipe', 'inherit'] });
 let out = '';
 const collect = (d: Buffer) => (out += d.toString());
 child.stdout.on('data', collect);

@@ -55,7 +55,15 @@ export function odooHookRouter(deps: OdooHookDeps): Router {
       res.status(400).json({ error: parsed.error });
       return;
     }
-    const queued = enqueue(parsed.ids, parsed.writeDate, deps);
+    let queued: number;
+    try {
+      queued = enqueue(parsed.ids, parsed.writeDate, deps);
+    } catch (err) {
+      // Nothing was committed (disk full or read-only); the cron poll will still find the change later.
+      deps.log.error({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'crm push not stored');
+      res.status(503).json({ error: 'temporarily unable to store the push' });
+      return;
+    }
     deps.log.info({ partners: parsed.ids.length, queued, writeDate: parsed.writeDate }, 'crm push accepted');
     res.status(202).json({ queued, duplicates: parsed.ids.length - queued });
   });

@@ -10,7 +10,7 @@ import PQueue from 'p-queue';
 import { PlatformAuthError, RateLimitedError } from '../brevo/errors.js';
 
 // Added to the spacing so that arrivals delayed by a little network jitter still never crowd one server-side window.
-const SPACING_GUARD_MS = 5;
+const SPACING_GUARD_MS = 8;
 
 export interface PacerOptions {
   intervalCap: number;

@@ -66,8 +66,11 @@ export class OutboxWorker {
     if (!this.running) return;
     clearTimeout(this.timer);
     const free = this.options.concurrency - this.active.size;
-    if (free > 0) {
-      for (const job of this.options.jobs.claimDue(free)) this.track(job);
+    try {
+      if (free > 0) for (const job of this.options.jobs.claimDue(free)) this.track(job);
+    } catch (err) {
+      // A read-only or full disk: the jobs stay where they are; try again at the next poll.
+      this.options.log.error({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'could not claim jobs');
     }
     this.timer = setTimeout(() => this.tick(), this.options.pollMs ?? 250);
   }
@@ -78,6 +81,17 @@ export class OutboxWorker {
       this.wake();
     });
     this.active.set(job.id, done);
+  }
+
+  /** Records a job's end; if the disk refuses, the job stays 'running' and start-up replays it (it is idempotent). */
+  private settle(write: () => void): boolean {
+    try {
+      write();
+      return true;
+    } catch (err) {
+      this.options.log.error({ err: { code: (err as { code?: string }).code, message: (err as Error).message } }, 'could not record a job outcome');
+      return false;
+    }
   }
 
   private async run(job: Job): Promise<void> {
@@ -107,12 +121,12 @@ export class OutboxWorker {
             log.warn({ jobId: job.id, kind: job.kind, key: job.key, attempt: attemptNumber, retriesLeft, err: describeError(error) }, 'job attempt failed'),
         },
       );
-      jobs.complete(job.id);
+      this.settle(() => jobs.complete(job.id));
       this.options.onOutcome?.(job, 'done', result);
     } catch (err) {
       if (this.abort.signal.aborted) return; // shutting down: stop() releases the job
       const error = describeError(err);
-      deadLetters.bury(jobs.get(job.id) ?? job, error, attempts);
+      if (!this.settle(() => deadLetters.bury(jobs.get(job.id) ?? job, error, attempts))) return;
       log.error({ jobId: job.id, kind: job.kind, key: job.key, attempts, err: error }, 'job dead-lettered');
       this.options.onOutcome?.(job, 'dead', error);
     }

@@ -19,7 +19,22 @@ export function openDatabase(path: string): Db {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
+  cacheStatements(db);
   return db;
+}
+
+/**
+ * Stores prepare their SQL where they use it, which keeps each query next to its purpose; compiling is the costly part,
+ * so each distinct SQL text is compiled once per connection. (A statement's pluck mode is set on every use that wants it.)
+ */
+function cacheStatements(db: Db): void {
+  const compile = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = cache.get(sql);
+    if (!statement) cache.set(sql, (statement = compile(sql)));
+    return statement.reader ? statement.pluck(false) : statement;
+  }) as Db['prepare'];
 }
 
 export function migrate(db: Db): void {
