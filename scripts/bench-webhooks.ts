@@ -1,8 +1,8 @@
 /**
  * npm run bench:webhooks -- --events N --batch B
- * Starts the fakes and the real sidecar process, posts N Brevo events in verified batches of B (8 requests in
- * flight), then single-event requests at 500 requests/s, then waits for the apply runs to write everything to the fake
- * Odoo. Prints one JSON line: ingest rate and latencies, rejections, and the CRM calls of applying.
+ * Starts the fakes and the real sidecar process and measures intake alone: N Brevo events posted in verified batches
+ * of B (8 requests in flight), then single-event requests at 500 requests/s. The process is then restarted with the
+ * default coalescing, and applies what it stored to the fake Odoo. Prints one JSON line.
  */
 import { Command } from 'commander';
 import { spawn } from 'node:child_process';
@@ -44,28 +44,40 @@ const env = { ...fakeEnv(odoo, brevo, databasePath), WEBHOOK_BEARER_TOKENS: WEBH
 const config = loadConfig(env);
 await setupCrmFields(new OdooXmlRpcClient({ ...config.odoo, timeoutMs: 30_000 }), config.inbound.fields, false);
 odoo.store.create('res.partner', Array.from({ length: options.partners }, (_, i) => ({ name: `Reader ${i}`, email: `reader${i}@example.com` })));
-const configFile = join(dirname(databasePath), 'bench.json');
-writeFileSync(configFile, JSON.stringify({ cron: { incrementalSync: '0 0 1 1 *', blacklistPoll: '0 0 1 1 *' }, ...(process.env.BENCH_NO_APPLY ? { inbound: { coalesceMs: 600000, coalesceMaxEvents: 10000000 } } : {}) }));
 
-const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', join(PROJECT_ROOT, 'src/main.ts')], { env: { PATH: process.env.PATH, ...env, CONFIG_FILE: configFile }, stdio: ['ignore', 'pipe', 'inherit'] });
-let out = '';
-const collect = (d: Buffer) => (out += d.toString());
-child.stdout.on('data', collect);
-const port = await waitFor(() => Number(/"port":(\d+),"msg":"sidecar listening"/.exec(out)?.[1] ?? 0), 20_000, 'the sidecar');
-child.stdout.off('data', collect);
-// Keep only the apply-run reports: CRM calls against partners touched and blacklist operations, run by run.
+const quietCron = { incrementalSync: '0 0 1 1 *', blacklistPoll: '0 0 1 1 *' };
+const intakeConfig = join(dirname(databasePath), 'intake.json');
+const applyConfig = join(dirname(databasePath), 'apply.json');
+// Intake is measured alone, with no apply run competing for the core; the restarted process applies afterwards.
+writeFileSync(intakeConfig, JSON.stringify({ cron: quietCron, inbound: { coalesceMs: 3_600_000, coalesceMaxEvents: 100_000_000 } }));
+writeFileSync(applyConfig, JSON.stringify({ cron: quietCron }));
+
 const runs = { partners: 0, blacklisted: 0, crmCalls: 0, count: 0 };
-let pendingLine = '';
-child.stdout.on('data', (d: Buffer) => {
-  const lines = (pendingLine + d.toString()).split('\n');
-  pendingLine = lines.pop() ?? '';
-  for (const line of lines) {
-    if (!line.includes('"apply run done"')) continue;
-    const r = JSON.parse(line) as { partners: number; blacklisted: number; crmCalls: number };
-    runs.partners += r.partners; runs.blacklisted += r.blacklisted; runs.crmCalls += r.crmCalls; runs.count += 1;
-  }
-});
-const url = `http://127.0.0.1:${port}/webhooks/brevo`;
+
+/** Starts the sidecar and resolves with its port; from then on only the apply-run reports of its log are kept. */
+async function startSidecar(configFile: string): Promise<{ port: number; stop: () => Promise<void> }> {
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(PROJECT_ROOT, 'src/main.ts')], {
+    env: { PATH: process.env.PATH, ...env, CONFIG_FILE: configFile }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let pending = '';
+  let port = 0;
+  child.stdout.on('data', (d: Buffer) => {
+    const lines = (pending + d.toString()).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!port) port = Number(/"port":(\d+),"msg":"sidecar listening"/.exec(line)?.[1] ?? 0);
+      if (!line.includes('"apply run done"')) continue;
+      const r = JSON.parse(line) as { partners: number; blacklisted: number; crmCalls: number };
+      runs.partners += r.partners; runs.blacklisted += r.blacklisted; runs.crmCalls += r.crmCalls; runs.count += 1;
+    }
+  });
+  await waitFor(() => port, 30_000, 'the sidecar to listen');
+  return { port, stop: async () => { child.kill('SIGTERM'); await new Promise((r) => child.once('exit', r)); } };
+}
+
+const intake = await startSidecar(intakeConfig);
+const url = `http://127.0.0.1:${intake.port}/webhooks/brevo`;
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_TOKEN}` };
 let rejected = 0;
 
@@ -92,20 +104,22 @@ const batchSeconds = (performance.now() - batchStart) / 1000;
 const singles: Promise<number>[] = [];
 const singleStart = performance.now();
 for (let i = 0; i < options.singleSeconds * 500; i++) {
-  const due = singleStart + i * 2;
-  const wait = due - performance.now();
+  const wait = singleStart + i * 2 - performance.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   singles.push(post(JSON.stringify(brevoEvent(i))));
 }
 const singleLatencies = await Promise.all(singles);
+await intake.stop();
 
-// Phase 3: the apply runs drain the inbox.
+// Phase 3: restarted with the default coalescing, the sidecar applies what it stored.
 const odooCallsBefore = odoo.calls.filter((c) => c.service === 'object').length;
+const applier = await startSidecar(applyConfig);
 const db = new Database(databasePath, { readonly: true });
-if (!process.env.BENCH_NO_APPLY) await waitFor(() => db.prepare(`SELECT COUNT(*) FROM events WHERE status = 'pending'`).pluck().get() === 0, 300_000, 'the inbox to drain');
+await waitFor(() => db.prepare(`SELECT COUNT(*) FROM events WHERE status = 'pending'`).pluck().get() === 0, 600_000, 'the inbox to drain');
 const crmCalls = odoo.calls.filter((c) => c.service === 'object').length - odooCallsBefore;
 const statuses = Object.fromEntries((db.prepare('SELECT status, COUNT(*) n FROM events GROUP BY status').all() as Array<{ status: string; n: number }>).map((r) => [r.status, r.n]));
 db.close();
+await applier.stop();
 
 process.stdout.write(`${JSON.stringify({
   events: options.events,
@@ -122,6 +136,4 @@ process.stdout.write(`${JSON.stringify({
   blacklist_operations: runs.blacklisted,
   inbox: statuses,
 })}\n`);
-child.kill('SIGTERM');
-await new Promise((r) => child.on('exit', r));
 await Promise.all([odoo.close(), brevo.close()]);
