@@ -52,6 +52,7 @@ export const configSchema = z.object({
   }),
   publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional().describe('Public base URL of the sidecar (webhook registration, import notifications)'),
   crmHookSecret: z.string().min(16, 'must be at least 16 characters').describe('Secret path segment of POST /hooks/odoo/:secret'),
+  adminToken: z.string().min(16, 'must be at least 16 characters').optional().describe('Bearer token of the /admin endpoints (unset: admin endpoints disabled)'),
   databasePath: z.string().min(1).describe('SQLite file of the outbox, dead letters and sync state'),
   port: z.coerce.number().int().min(0).max(65535).describe('HTTP port'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).describe('pino log level'),
@@ -114,6 +115,12 @@ export const configSchema = z.object({
       .regex(/^(now|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})$/, 'must be "now" or "YYYY-MM-DD HH:MM:SS" (UTC)')
       .describe('Watermark of the first incremental run (the initial sync handles the past)'),
   }),
+  initialSync: z.object({
+    pageSize: positiveInt.describe('Partners read per XML-RPC page by npm run initial-sync'),
+    chunkBytes: positiveInt.max(10 * 1024 * 1024, 'Brevo refuses import bodies over 10 MB').describe('Largest serialised body of one Brevo import (Brevo recommends ~8 MB, refuses 10 MB)'),
+    extraDomain: z.array(z.union([z.enum(['&', '|', '!']), z.tuple([z.string(), z.string(), z.unknown()])])).describe('Odoo domain (JSON) added to "has an e-mail and is active", e.g. [["customer_rank", ">", 0]]'),
+    pollSeconds: z.coerce.number().positive().describe('Least interval between two GET /processes polls (Brevo allows 100 such calls per hour)'),
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -128,6 +135,7 @@ export const ENV_VARS: Record<string, { path: string; secret?: boolean; list?: b
   BREVO_BASE_URL: { path: 'brevo.baseUrl' },
   BREVO_LIST_IDS: { path: 'brevo.listIds', list: true },
   CRM_HOOK_SECRET: { path: 'crmHookSecret', secret: true },
+  ADMIN_TOKEN: { path: 'adminToken', secret: true },
   DATABASE_PATH: { path: 'databasePath' },
   PORT: { path: 'port' },
   LOG_LEVEL: { path: 'logLevel' },
@@ -199,6 +207,10 @@ export const brevoToolSchema = configSchema.pick({ brevo: true, fieldMapFile: tr
 export type BrevoToolConfig = z.infer<typeof brevoToolSchema>;
 export const crmToolSchema = configSchema.pick({ odoo: true, inbound: true, logLevel: true });
 export const webhookToolSchema = configSchema.pick({ brevo: true, publicUrl: true, webhooks: true, logLevel: true });
+export const initialSyncToolSchema = configSchema.pick({
+  odoo: true, brevo: true, publicUrl: true, databasePath: true, fieldMapFile: true, logLevel: true, initialSync: true,
+});
+export type InitialSyncToolConfig = z.infer<typeof initialSyncToolSchema>;
 
 export function loadConfigWith<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   let raw = readJsonFile(DEFAULT_CONFIG_FILE, 'config/default.json');

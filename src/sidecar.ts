@@ -26,6 +26,10 @@ import { createApp } from './http/app.js';
 import { odooHookRouter } from './http/odoo-hook.js';
 import { healthRouter } from './http/health.js';
 import { webhookRouter } from './http/webhooks.js';
+import { importCallbackRouter } from './http/import-callback.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { metricsRouter } from './http/metrics.js';
+import { adminRouter } from './http/admin.js';
 import { PROVIDERS, type Provider } from './inbound/events.js';
 import { endpointVerification } from './inbound/endpoint-config.js';
 import { runApply } from './inbound/apply-run.js';
@@ -58,15 +62,31 @@ export interface Sidecar {
 export function createSidecar(config: Config, log: Logger, overrides: SidecarOverrides = {}): Sidecar {
   const store = openStore(config.databasePath === ':memory:' ? ':memory:' : resolve(config.databasePath));
   const fieldMap = loadFieldMap(projectPath(config.fieldMapFile));
-  const crm = overrides.crm ?? new OdooXmlRpcClient({ ...config.odoo, timeoutMs: config.odoo.timeoutSeconds * 1000 });
-  const platform = overrides.platform ?? new BrevoSdkPlatform({ ...config.brevo, maxRateLimitPauseSeconds: config.outbound.maxRateLimitPauseSeconds });
+  const metrics = createMetrics(store);
+  const crm = overrides.crm ?? new OdooXmlRpcClient({
+    ...config.odoo, timeoutMs: config.odoo.timeoutSeconds * 1000,
+    onCall: ({ model, method, error }) => {
+      metrics.crmCalls.inc({ model: model ?? 'common', method });
+      if (error) metrics.crmFaults.inc({ code: String((error as { faultCode?: number }).faultCode ?? error.name) });
+    },
+  });
+  const platform = overrides.platform ?? new BrevoSdkPlatform({
+    ...config.brevo, maxRateLimitPauseSeconds: config.outbound.maxRateLimitPauseSeconds,
+    onCall: ({ endpoint, ms, status }) => {
+      metrics.brevoCalls.inc({ endpoint, status: String(status) });
+      metrics.brevoLatency.observe({ endpoint }, ms / 1000);
+    },
+  });
   const partners = new PartnerQueries(crm, extraFields(fieldMap));
 
   const pacer = new Pacer({
     ...config.outbound.pacing,
     authProbeMs: config.outbound.authProbeSeconds * 1000,
     probe: () => platform.probe(),
-    onPause: (reason, seconds) => log.warn({ reason, seconds }, 'brevo queue paused'),
+    onPause: (reason, seconds) => {
+      metrics.pauses.inc({ reason });
+      log.warn({ reason, seconds }, 'brevo queue paused');
+    },
     onResume: (reason) => log.info({ reason }, 'brevo queue resumed'),
   });
   let worker: OutboxWorker | undefined;
@@ -82,6 +102,7 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
     retry: config.outbound.retry,
     concurrency: config.outbound.concurrency,
     log,
+    onOutcome: (job, outcome) => metrics.jobs.inc({ kind: job.kind, outcome }),
   });
 
   const applyWorker = new ApplyWorker({
@@ -93,6 +114,11 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
     coalesceMs: config.inbound.coalesceMs,
     coalesceMaxEvents: config.inbound.coalesceMaxEvents,
     log,
+    onReport: (report) => {
+      metrics.appliedEvents.inc({ outcome: 'applied' }, report.applied);
+      metrics.appliedEvents.inc({ outcome: 'retried' }, report.retried);
+      metrics.appliedEvents.inc({ outcome: 'dead' }, report.dead);
+    },
   });
 
   const pollDeps = { partners, watermarks: store.watermarks, enqueuer, overlapMinutes: config.cron.overlapMinutes };
@@ -109,8 +135,15 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
         inbox: store.inbox,
         triage: { apiKeyName: config.brevo.apiKeyName, ...config.inbound },
         log,
-        onStored: (_provider, stored) => applyWorker.notify(stored.inserted - stored.ignored),
+        onStored: (provider, stored) => {
+          applyWorker.notify(Math.max(0, stored.inserted - stored.ignored));
+          countStored(metrics, provider, stored);
+        },
+        onRejected: (provider, status) => metrics.webhookRequests.inc({ provider, status: String(status) }),
       }),
+      importCallbackRouter({ store: store.initialSync, log }),
+      metricsRouter(metrics.registry),
+      adminRouter({ token: config.adminToken, store, enqueuer }),
       healthRouter({
         database: async () => ({ ok: store.db.prepare('SELECT 1').pluck().get() === 1 }),
         crm: async () => ({ ok: (await crm.authenticate()) > 0 }),
@@ -135,6 +168,7 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
             { name: 'blacklist-poll', schedule: config.cron.blacklistPoll, run: blacklistPoll },
           ],
           log,
+          (job, outcome) => metrics.cronRuns.inc({ job, outcome }),
         );
       }
       server = await listen(app, config.port);
@@ -153,6 +187,14 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
       store.close();
     },
   };
+}
+
+function countStored(metrics: Metrics, provider: Provider, stored: { inserted: number; duplicates: number; ignored: number; invalid: number }): void {
+  metrics.webhookRequests.inc({ provider, status: '200' });
+  metrics.webhookEvents.inc({ provider, outcome: 'accepted' }, Math.max(0, stored.inserted - stored.ignored));
+  metrics.webhookEvents.inc({ provider, outcome: 'ignored' }, stored.ignored);
+  metrics.webhookEvents.inc({ provider, outcome: 'duplicate' }, stored.duplicates);
+  metrics.webhookEvents.inc({ provider, outcome: 'invalid' }, stored.invalid);
 }
 
 function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {

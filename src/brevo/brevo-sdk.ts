@@ -3,7 +3,9 @@
  * Brevo's x-sib-ratelimit-reset, and the sidecar's pacer and p-retry own waiting and retrying.
  */
 import { BrevoClient } from '@getbrevo/brevo';
-import type { ContactPayload, ContactRef, ContactUpdate, EmailPlatform, PlatformAttribute } from './platform.js';
+import type {
+  ContactPayload, ContactRef, ContactUpdate, EmailPlatform, ImportRequest, PlatformAttribute, ProcessState,
+} from './platform.js';
 import { classifyPlatformError } from './errors.js';
 
 export interface BrevoSdkOptions {
@@ -82,6 +84,37 @@ export class BrevoSdkPlatform implements EmailPlatform {
   probe(): Promise<void> {
     return this.run('getContacts', async () => {
       await this.client.contacts.getContacts({ limit: 1 });
+    });
+  }
+
+  importContacts(request: ImportRequest): Promise<{ processId: number }> {
+    return this.run('importContacts', async () => {
+      const { processId } = await this.client.contacts.importContacts({
+        jsonBody: request.items,
+        listIds: request.listIds,
+        updateExistingContacts: true,
+        // Empty values never erase what Brevo already holds.
+        emptyContactsAttributes: false,
+        ...(request.emailBlacklist ? { emailBlacklist: true } : {}),
+        ...(request.notifyUrl ? { notifyUrl: request.notifyUrl } : {}),
+      });
+      return { processId };
+    });
+  }
+
+  getProcess(id: number): Promise<ProcessState> {
+    return this.run('getProcess', async () => {
+      const process = await this.client.process.getProcess({ processId: id });
+      // [Unconfirmed] Brevo documents no failure reason: read one if the answer carries it.
+      const extra = process as unknown as { error?: unknown; message?: unknown; reason?: unknown };
+      const reason = [extra.error, extra.reason, extra.message].find((v): v is string => typeof v === 'string' && v !== '');
+      return {
+        id: process.id,
+        status: process.status,
+        name: process.name,
+        ...(reason ? { errorReason: reason } : {}),
+        ...(process.info ? { info: process.info as Record<string, unknown> } : {}),
+      };
     });
   }
 

@@ -43,4 +43,34 @@ export interface EmailPlatform {
   listExists(listId: number): Promise<boolean>;
   /** A cheap authenticated call in the contacts rate-limit bucket, to test the key. */
   probe(): Promise<void>;
+  /** Starts an asynchronous bulk import (upserts by e-mail and EXT_ID); completion is learnt from notifyUrl or getProcess. */
+  importContacts(request: ImportRequest): Promise<{ processId: number }>;
+  /** One import's state. In Brevo's slowest rate-limit bucket (100 calls per hour): call sparingly. */
+  getProcess(id: number): Promise<ProcessState>;
+}
+
+/** One row of an import: the CRM id travels as attributes.EXT_ID. */
+export interface ImportItem {
+  email: string;
+  attributes: Record<string, AttributeValue>;
+}
+
+export interface ImportRequest {
+  items: ImportItem[];
+  listIds: number[];
+  /** Blocklists every row of the import (never sent false: an opt-out in Brevo must survive). */
+  emailBlacklist?: true;
+  notifyUrl?: string;
+}
+
+export type ProcessStatus = 'queued' | 'in_process' | 'processing' | 'completed' | 'failed' | 'cancelled';
+
+export interface ProcessState {
+  id: number;
+  status: ProcessStatus | string;
+  name?: string;
+  /** Why a failed process failed, when the platform says. */
+  errorReason?: string;
+  /** Links to reports of problem rows (invalid e-mails, duplicates...), as the platform gives them. */
+  info?: Record<string, unknown>;
 }

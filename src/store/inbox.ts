@@ -79,6 +79,10 @@ export class Inbox {
     return this.pendingStatement.get() as number;
   }
 
+  oldestPendingReceivedAt(): number | null {
+    return (this.db.prepare(`SELECT MIN(received_at) FROM events WHERE status = 'pending'`).pluck().get() as number | null) ?? null;
+  }
+
   markApplied(ids: number[], note?: string): void {
     this.update(ids, `status = 'applied', applied_at = ?, note = COALESCE(?, note)`, [this.now(), note ?? null]);
   }

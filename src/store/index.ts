@@ -5,6 +5,7 @@ import { DeadLetterStore } from './dead-letters.js';
 import { PartnerSyncStore } from './partner-sync.js';
 import { WatermarkStore } from './watermarks.js';
 import { Inbox } from './inbox.js';
+import { InitialSyncStore } from './initial-sync.js';
 
 export interface Store {
   db: Db;
@@ -13,6 +14,7 @@ export interface Store {
   partners: PartnerSyncStore;
   watermarks: WatermarkStore;
   inbox: Inbox;
+  initialSync: InitialSyncStore;
   close(): void;
 }
 
@@ -25,6 +27,7 @@ export function openStore(path: string, now: () => number = Date.now): Store {
     partners: new PartnerSyncStore(db, now),
     watermarks: new WatermarkStore(db, now),
     inbox: new Inbox(db, now),
+    initialSync: new InitialSyncStore(db, now),
     close: () => db.close(),
   };
 }

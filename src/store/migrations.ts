@@ -67,8 +67,9 @@ export const MIGRATIONS: string[] = [
   );
   `,
   /* 2: inbox of webhook events */ `
+  -- AUTOINCREMENT: ids are never reused, since partners remember the highest event id applied to them.
   CREATE TABLE events (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     provider TEXT NOT NULL,
     dedupe_key TEXT NOT NULL UNIQUE,
     type TEXT NOT NULL,
@@ -85,6 +86,69 @@ export const MIGRATIONS: string[] = [
     last_error TEXT
   );
   CREATE INDEX events_pending ON events (status, next_attempt_at) WHERE status = 'pending';
-  CREATE INDEX events_email ON events (email);
+  `,
+  /* 3: initial sync checkpoints: runs, identifiers seen, contacts awaiting their import, chunks, import callbacks */ `
+  CREATE TABLE initial_sync_runs (
+    id INTEGER PRIMARY KEY,
+    status TEXT NOT NULL CHECK (status IN ('running', 'failed', 'done', 'abandoned')),
+    options TEXT NOT NULL,
+    token TEXT NOT NULL UNIQUE,
+    cursor INTEGER NOT NULL DEFAULT 0,
+    counters TEXT NOT NULL,
+    invocations INTEGER NOT NULL DEFAULT 1,
+    started_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  -- 'email:<address>' and 'SMS:<number>' (Brevo's unique identifiers) already owned by a lower partner id in this run.
+  CREATE TABLE initial_sync_identifiers (
+    run_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    partner_id INTEGER NOT NULL,
+    PRIMARY KEY (run_id, key)
+  ) WITHOUT ROWID;
+  -- Import rows from the page that read them to the confirmation of their import. chunk is the import they belong
+  -- to (rows of one chunk are inserted in partner id order); left_out holds phone attributes kept out of the row.
+  CREATE TABLE initial_sync_contacts (
+    run_id INTEGER NOT NULL,
+    chunk INTEGER NOT NULL,
+    partner_id INTEGER NOT NULL,
+    blacklisted INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    item TEXT NOT NULL,
+    left_out TEXT,
+    hash TEXT NOT NULL,
+    write_date TEXT NOT NULL,
+    read_at INTEGER NOT NULL
+  );
+  CREATE INDEX initial_sync_contacts_chunk ON initial_sync_contacts (run_id, chunk);
+  CREATE TABLE initial_sync_chunks (
+    run_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    blacklisted INTEGER NOT NULL,
+    contacts INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    first_partner_id INTEGER NOT NULL,
+    last_partner_id INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('built', 'sent', 'completed', 'failed', 'planned')),
+    process_id INTEGER,
+    error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    sent_at INTEGER,
+    polled_at INTEGER,
+    done_at INTEGER,
+    PRIMARY KEY (run_id, seq)
+  );
+  -- Written by POST /brevo/import-done/:token (the sidecar), read by the initial-sync process.
+  CREATE TABLE import_completions (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    process_id INTEGER,
+    chunk INTEGER,
+    status TEXT,
+    body TEXT,
+    received_at INTEGER NOT NULL
+  );
+  CREATE INDEX import_completions_run ON import_completions (run_id, id);
   `,
 ];

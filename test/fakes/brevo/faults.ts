@@ -12,6 +12,8 @@ export type FaultAction =
 
 export class FaultQueue implements FakeBrevoFaults {
   private queue: FaultAction[] = [];
+  /** Reasons for the next import processes to fail with (accepted with 202, then `failed` instead of `completed`). */
+  private importFailures: string[] = [];
   latencyMs = 0;
   readonly revoked = new Set<string>();
 
@@ -43,8 +45,18 @@ export class FaultQueue implements FakeBrevoFaults {
     this.revoked.delete(key);
   }
 
+  failNextImports(n: number, reason = 'Import failed: the file could not be processed'): void {
+    for (let i = 0; i < n; i++) this.importFailures.push(reason);
+  }
+
+  /** The failure reason for the import process now finishing, if one is queued. */
+  takeImportFailure(): string | undefined {
+    return this.importFailures.shift();
+  }
+
   clear(): void {
     this.queue = [];
+    this.importFailures = [];
     this.latencyMs = 0;
     this.revoked.clear();
   }
@@ -84,6 +96,8 @@ export function applyFaultCommand(faults: FaultQueue, cmd: Record<string, unknow
       return faults.revokeKey(String(arg(0, 'key')));
     case 'restoreKey':
       return faults.restoreKey(String(arg(0, 'key')));
+    case 'failNextImports':
+      return faults.failNextImports(num(0, 'n'), arg(1, 'reason') === undefined ? undefined : String(arg(1, 'reason')));
     case 'clear':
       return faults.clear();
     default:

@@ -20,6 +20,8 @@ export class ImportRunner {
   constructor(
     private readonly state: FakeBrevoState,
     private readonly delayMs: number,
+    /** Queued process failures (faults.failNextImports), taken in completion order. */
+    private readonly takeFailure: () => string | undefined = () => undefined,
   ) {}
 
   start(process: FakeProcess, job: ImportJob): void {
@@ -58,6 +60,8 @@ export class ImportRunner {
     // A reset() while the import ran removed the process: nothing to apply.
     if (this.state.processes.get(process.id) !== process) return;
     try {
+      const injected = this.takeFailure();
+      if (injected !== undefined) throw new Error(injected);
       const rows = await loadRows(job.source);
       process.report = applyImport(this.state, rows, job.flags);
       process.status = 'completed';
@@ -77,7 +81,7 @@ async function loadRows(source: ImportJob['source']): Promise<ImportRow[]> {
 
 /** [Unconfirmed] Brevo's notify body is undocumented: a small JSON signal; clients should then getProcess. */
 async function notify(process: FakeProcess, url: string): Promise<void> {
-  const body = { processId: process.id, status: process.status };
+  const body = { processId: process.id, status: process.status, ...(process.error ? { error: process.error } : {}) };
   process.notify = { url, body };
   try {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

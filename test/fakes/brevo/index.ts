@@ -32,12 +32,13 @@ function validatorFor(rejectUnknownFields: boolean): SpecValidator {
 
 function buildDeps(opts: ResolvedOptions): AppDeps {
   const state = new FakeBrevoState({ lists: opts.lists, attributes: opts.attributes, now: opts.now });
+  const faults = new FaultQueue();
   const deps: AppDeps = {
     state,
     opts,
-    runner: new ImportRunner(state, opts.importDelayMs),
+    runner: new ImportRunner(state, opts.importDelayMs, () => faults.takeImportFailure()),
     limiter: new RateLimiter(opts.rateLimits),
-    faults: new FaultQueue(),
+    faults,
     calls: [],
     validator: validatorFor(opts.rejectUnknownFields),
     reset() {

@@ -133,6 +133,8 @@ export interface FakeBrevoFaults {
   setLatency(ms: number): void;
   hangNext(n: number): void;
   dropNext(n: number): void;
+  /** The next n import processes end `failed` with this reason (in getProcess and the notifyUrl body). */
+  failNextImports(n: number, reason?: string): void;
   revokeKey(key: string): void;
   restoreKey(key: string): void;
   clear(): void;

@@ -26,11 +26,18 @@ const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * lis
 const fill = (rng: Rng, pattern: string) =>
   pattern.replace(/[#A]/g, (c) => (c === '#' ? String(Math.floor(rng() * 10)) : String.fromCharCode(65 + Math.floor(rng() * 26))));
 
-/** ASCII form of a name for e-mail local parts: accents stripped, ł/ø/ß spelled out. */
+const asciiCache = new Map<string, string>();
+
+/** ASCII form of a name for e-mail local parts: accents stripped, ł/ø/ß spelled out. Names repeat: cached. */
 function ascii(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '')
-    .replace(/ł/g, 'l').replace(/Ł/g, 'L').replace(/ø/g, 'o').replace(/ß/g, 'ss')
-    .replace(/[^A-Za-z0-9]+/g, '').toLowerCase();
+  let out = asciiCache.get(s);
+  if (out === undefined) {
+    out = s.normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+      .replace(/ł/g, 'l').replace(/Ł/g, 'L').replace(/ø/g, 'o').replace(/ß/g, 'ss')
+      .replace(/[^A-Za-z0-9]+/g, '').toLowerCase();
+    if (asciiCache.size < 100_000) asciiCache.set(s, out);
+  }
+  return out;
 }
 
 interface Lookups {
@@ -58,6 +65,11 @@ function lookups(store: OdooStore): Lookups {
 class PartnerFactory {
   readonly emails = new Set<string>();
   readonly used: string[] = [];
+  /**
+   * Per base address, the suffix found free last time. Addresses are only ever added, so every smaller suffix is still
+   * taken: the search resumes there instead of walking the suffixes from 2 (quadratic over a million partners).
+   */
+  private readonly freeFrom = new Map<string, number>();
   constructor(private readonly rng: Rng, private readonly l: Lookups) {}
 
   country(): { code: string; pool: CountryPool } {
@@ -98,8 +110,7 @@ class PartnerFactory {
     if (r < 0.03) return false;
     if (r < 0.05) return pick(this.rng, INVALID_EMAILS);
     if (r < 0.08 && this.used.length) return pick(this.rng, this.used); // shared (B2B, families)
-    let address = `${local}@${domain}`;
-    for (let k = 2; this.emails.has(address); k++) address = `${local}${k}@${domain}`;
+    const address = this.free(`${local}@${domain}`, `${local}@${domain}`, (k) => `${local}${k}@${domain}`);
     this.emails.add(address);
     this.used.push(address);
     const v = this.rng();
@@ -107,6 +118,15 @@ class PartnerFactory {
     if (v < 0.05) return address.replace(/^./, (c) => c.toUpperCase()).replace(/@(.)/, (_m, c: string) => `@${c.toUpperCase()}`);
     if (v < 0.06) return `  ${address} `;
     return address;
+  }
+
+  /** `first` if unused, else the first unused `next(k)` for k = 2, 3, … (`series` names the `next` sequence). */
+  free(first: string, series: string, next: (k: number) => string): string {
+    if (!this.emails.has(first)) return first;
+    let k = this.freeFrom.get(series) ?? 2;
+    while (this.emails.has(next(k))) k++;
+    this.freeFrom.set(series, k);
+    return next(k);
   }
 
   common(pool: CountryPool): Vals {
@@ -136,8 +156,9 @@ class PartnerFactory {
   company(): { vals: Vals; slug: string; code: string; pool: CountryPool } {
     const { code, pool } = this.country();
     const name = `${pick(this.rng, COMPANY_STEMS)} ${pick(this.rng, pool.companySuffix)}`;
-    let slug = ascii(name.split(' ').slice(0, 2).join(''));
-    for (let k = 2; this.emails.has(`info@${slug}.example`); k++) slug = `${ascii(name)}${k}`;
+    const first = ascii(name.split(' ').slice(0, 2).join(''));
+    const full = ascii(name);
+    const slug = this.free(`info@${first}.example`, `info@${full}#`, (k) => `info@${full}${k}.example`).slice('info@'.length, -'.example'.length);
     const vals: Vals = {
       name, is_company: true, email: this.email('info', `${slug}.example`, name), website: `https://www.${slug}.example`,
       ...this.phones(pool), ...this.address(code, pool, this.rng() >= 0.05), ...this.common(pool),

@@ -6,6 +6,7 @@ import { bootstrap } from './bootstrap.js';
 import { compile, mentionsField, parseDomain } from './domain.js';
 import { fault } from './faults.js';
 import { compileOrder, type Sorter } from './order.js';
+import { collect, firstIndex, idLowerBound, ordersByIdAsc } from './id-range.js';
 import { pyStr } from './pyrepr.js';
 import { buildModel, linkInverses, MAGIC_FIELDS } from './registry.js';
 import type { Context, Env, FieldDef, HookCtx, ModelDef, ModelSpec, RawValue, Rec, Vals } from './schema.js';
@@ -548,7 +549,11 @@ export class OdooStore {
     if (this.table(def.name).size > SORT_CACHE_MIN_ROWS) {
       // Big tables: filter a cached sorted copy (what an index gives PostgreSQL), since
       // sorting 50,000 rows on every page of a scan would dominate the fake's latency.
-      recs = this.sortedRows(def, order).filter(pred);
+      // A page of a keyset scan by id starts at its bound and stops when full.
+      const rows = this.sortedRows(def, order);
+      const lower = ordersByIdAsc(order) ? idLowerBound(domain) : undefined;
+      const max = opts.limit ? (opts.offset || 0) + opts.limit : Infinity;
+      recs = lower || max < Infinity ? collect(rows, pred, lower ? firstIndex(rows, lower) : 0, max) : rows.filter(pred);
     } else {
       recs = [];
       for (const rec of this.table(def.name).values()) if (pred(rec)) recs.push(rec);

@@ -97,7 +97,12 @@ function getProcess(ctx: HandlerCtx): { status: number; body: unknown } {
   const done = p.status === 'completed' || p.status === 'failed';
   return {
     status: 200,
-    body: { id: p.id, status: p.status, name: p.name, export_url: null, ...(done ? { info: { import: importInfo(p, ctx.origin) } } : {}) },
+    body: {
+      id: p.id, status: p.status, name: p.name, export_url: null,
+      ...(done ? { info: { import: importInfo(p, ctx.origin) } } : {}),
+      // [Unconfirmed] Brevo documents no failure reason; the fake says it so that clients can report one.
+      ...(p.status === 'failed' && p.error ? { error: p.error } : {}),
+    },
   };
 }
 

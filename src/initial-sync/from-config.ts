@@ -1,0 +1,79 @@
+/**
+ * The initial sync wired from the configuration: the sidecar's SQLite file (shared with the running sidecar, which
+ * receives the import callbacks), the CRM client with its calls counted and its decoding timed, the Brevo SDK platform.
+ * A dry run gets a scratch SQLite file instead, deleted afterwards, and no platform at all.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { projectPath, type InitialSyncToolConfig } from '../config.js';
+import { openStore, type Store } from '../store/index.js';
+import { OdooXmlRpcClient } from '../crm/odoo-xmlrpc.js';
+import { countingCrm } from '../crm/counting.js';
+import { fastCodec } from '../crm/fast-codec.js';
+import { BrevoSdkPlatform } from '../brevo/brevo-sdk.js';
+import { loadFieldMap } from '../outbound/field-map.js';
+import { odooSince, type StartMode } from './options.js';
+import type { Progress } from './progress.js';
+import type { Report } from './report.js';
+import { runInitialSync } from './run.js';
+import { timedCodec } from './timing-codec.js';
+
+const IMPORT_TIMEOUT_SECONDS = 120;
+
+export interface CliOptions {
+  dryRun?: boolean;
+  limit?: number;
+  batchSize?: number;
+  since?: string;
+  mode?: StartMode;
+}
+
+export interface SyncResult {
+  report: Report;
+  /** Seconds spent decoding Odoo's XML-RPC answers. */
+  decodeSeconds: number;
+}
+
+function openScratchStore(): { store: Store; dispose: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'initial-sync-dry-run-'));
+  const store = openStore(join(dir, 'scratch.db'));
+  return { store, dispose: () => { store.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+export async function initialSyncFromConfig(config: InitialSyncToolConfig, cli: CliOptions, progress: Progress): Promise<SyncResult> {
+  const since = cli.since === undefined ? undefined : odooSince(cli.since);
+  const { store, dispose } = cli.dryRun
+    ? openScratchStore()
+    : (() => { const s = openStore(resolve(config.databasePath)); return { store: s, dispose: () => s.close() }; })();
+  // A bulk import writes a lot: fold the WAL back into the database in fewer, larger checkpoints (this connection only).
+  store.db.pragma('wal_autocheckpoint = 16384');
+  const timer = timedCodec(fastCodec);
+  const crm = countingCrm(new OdooXmlRpcClient({ ...config.odoo, timeoutMs: config.odoo.timeoutSeconds * 1000, codec: timer.codec }));
+  try {
+    const report = await runInitialSync(
+      {
+        store,
+        crm: crm.client,
+        odooCalls: crm.calls,
+        // An 8 MB import upload can outlast the timeout sized for single-contact calls.
+        platform: cli.dryRun ? undefined : new BrevoSdkPlatform({ ...config.brevo, timeoutSeconds: Math.max(config.brevo.timeoutSeconds, IMPORT_TIMEOUT_SECONDS) }),
+        fieldMap: loadFieldMap(projectPath(config.fieldMapFile)),
+        listIds: config.brevo.listIds,
+        chunkBytes: config.initialSync.chunkBytes,
+        pollMs: config.initialSync.pollSeconds * 1000,
+        publicUrl: config.publicUrl,
+        progress,
+      },
+      {
+        filter: { ...(since ? { since } : {}), ...(cli.limit !== undefined ? { limit: cli.limit } : {}), extraDomain: config.initialSync.extraDomain },
+        pageSize: cli.batchSize ?? config.initialSync.pageSize,
+        dryRun: !!cli.dryRun,
+        mode: cli.mode ?? 'auto',
+      },
+    );
+    return { report, decodeSeconds: timer.seconds() };
+  } finally {
+    dispose();
+  }
+}

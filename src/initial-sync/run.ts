@@ -1,0 +1,281 @@
+/**
+ * The initial sync: read partners page by page, map and check them, stage the contacts, cut them into imports of at
+ * most `chunkBytes`, send each import as soon as it is full (reading goes on while Brevo works), and confirm each
+ * import when its process has completed. Every page is one checkpoint, so a kill at any moment loses nothing: the
+ * next invocation resumes after the last partner handled, sends what was staged, and waits for what was sent.
+ */
+import type { CrmClient } from '../crm/client.js';
+import type { EmailPlatform } from '../brevo/platform.js';
+import type { FieldMap } from '../outbound/field-map.js';
+import { contactHash } from '../outbound/contact-hash.js';
+import type { Store } from '../store/index.js';
+import type { Chunk, OpenChunk } from '../store/initial-sync.js';
+import { classifyPage, emailKey, type ClassifiedPage, type OwnerLookup } from './classify.js';
+import { importItem, rowBudget } from './chunker.js';
+import { startRun } from './checkpoint.js';
+import { CompletionTracker, type Outcome } from './completion.js';
+import { confirmChunk } from './confirm.js';
+import { sendChunk } from './importer.js';
+import { activeBlacklist, lowerOwners, tagNames } from './lookups.js';
+import { isPartial, partnerDomain, type RunFilter, type SyncOptions } from './options.js';
+import { PartnerReader, syncFields, type Page } from './reader.js';
+import type { Progress } from './progress.js';
+import { buildReport, countSkip, countTooLarge, type Counters, type Report } from './report.js';
+import type { RetrySettings } from './retry.js';
+
+export interface InitialSyncDeps {
+  store: Store;
+  crm: CrmClient;
+  /** Odoo calls made by `crm` so far. */
+  odooCalls: () => number;
+  /** Absent in a dry run: nothing may reach Brevo. */
+  platform?: EmailPlatform;
+  fieldMap: FieldMap;
+  listIds: number[];
+  chunkBytes: number;
+  pollMs: number;
+  /** The sidecar's public URL: imports then report their end to /brevo/import-done/<token>. */
+  publicUrl?: string;
+  progress: Progress;
+  retry?: RetrySettings;
+  /** How often the end of the run looks for callbacks and due polls. */
+  waitStepMs?: number;
+}
+
+const SAMPLE_SIZE = 5;
+
+type Kind = 'normal' | 'blacklisted';
+const kindOf = (blacklisted: boolean): Kind => (blacklisted ? 'blacklisted' : 'normal');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function runInitialSync(deps: InitialSyncDeps, options: SyncOptions): Promise<Report> {
+  const sync = deps.store.initialSync;
+  // A dry run works in a scratch store of its own: it must never resume, abandon or finish a real run.
+  if (options.dryRun && sync.unfinished()) throw new Error('a dry run needs a scratch store, not the one of a real run');
+  const started = startRun(sync, options.mode, options.filter);
+  const invocation = sync.startInvocation();
+  for (const note of started.notes) deps.progress.note(note);
+  const state = new RunState(deps, options, started);
+  try {
+    await state.execute();
+  } catch (err) {
+    started.counters.errors.push((err as Error).message);
+  } finally {
+    deps.progress.stop();
+  }
+  const report = state.finish();
+  sync.endInvocation(invocation, report.status, report);
+  return report;
+}
+
+/** One invocation's work on a run. */
+class RunState {
+  private readonly sync;
+  private readonly runId: number;
+  private readonly counters: Counters;
+  private readonly startedAt = Date.now();
+  private readonly baseSeconds: number;
+  private readonly baseOdooCalls: number;
+  private readonly tracker?: CompletionTracker;
+  private readonly notifyUrl?: (seq: number) => string;
+  private readonly budgets: Record<Kind, number>;
+  /** The chunk of each kind taking rows now. */
+  private readonly open: Partial<Record<Kind, OpenChunk>> = {};
+  private nextSeq: number;
+  private cursor: number;
+  private total = 0;
+  private sample: unknown[] = [];
+
+  constructor(private readonly deps: InitialSyncDeps, private readonly options: SyncOptions, private readonly started: ReturnType<typeof startRun>) {
+    this.sync = deps.store.initialSync;
+    this.runId = started.run.id;
+    this.counters = started.counters;
+    this.cursor = started.run.cursor;
+    this.baseSeconds = this.counters.seconds;
+    this.baseOdooCalls = this.counters.odooCalls;
+    if (deps.publicUrl && !options.dryRun) {
+      const base = `${deps.publicUrl.replace(/\/+$/, '')}/brevo/import-done/${started.run.token}`;
+      this.notifyUrl = (seq) => `${base}?chunk=${seq}`;
+    }
+    this.budgets = {
+      normal: rowBudget(deps.chunkBytes, { listIds: deps.listIds, blacklisted: false }, this.notifyUrl),
+      blacklisted: rowBudget(deps.chunkBytes, { listIds: deps.listIds, blacklisted: true }, this.notifyUrl),
+    };
+    for (const open of this.sync.openChunks(this.runId)) this.open[kindOf(open.blacklisted)] = open;
+    this.nextSeq = this.sync.nextSeq(this.runId);
+    if (deps.platform && !options.dryRun) {
+      this.tracker = new CompletionTracker({
+        platform: deps.platform, store: this.sync, runId: this.runId, pollMs: deps.pollMs, notified: !!this.notifyUrl,
+        onCall: () => this.countCall('poll'),
+      });
+    }
+  }
+
+  async execute(): Promise<void> {
+    const filter = this.started.filter;
+    const reader = new PartnerReader(this.deps.crm, syncFields(this.deps.fieldMap), partnerDomain(filter), this.options.pageSize);
+    const left = filter.limit === undefined ? undefined : Math.max(0, filter.limit - this.counters.partnersRead);
+    const [blacklist, tags, remaining] = await Promise.all([activeBlacklist(this.deps.crm), tagNames(this.deps.crm), reader.count(this.cursor)]);
+    this.total = this.counters.partnersRead + Math.min(remaining, left ?? Infinity);
+    this.showProgress();
+    // Chunks built (or failed) before this invocation go first.
+    await this.sendBuilt();
+    const ctx = { fieldMap: this.deps.fieldMap, listIds: this.deps.listIds, tagNames: tags };
+    const owners = this.ownerLookup(filter);
+    for await (const page of reader.pages(this.cursor, left)) {
+      const classified = await classifyPage(page.partners, ctx, blacklist, owners);
+      this.persist(page, classified);
+      await this.sendBuilt();
+      await this.settle();
+      this.showProgress();
+    }
+    this.sync.transaction(() => (['normal', 'blacklisted'] as const).forEach((kind) => this.close(kind)));
+    await this.sendBuilt();
+    await this.waitForImports();
+  }
+
+  /** Owners from this run's earlier pages; a partial run also asks Odoo for lower ids outside its window. */
+  private ownerLookup(filter: RunFilter): OwnerLookup {
+    const fromRun: OwnerLookup = async (keys) => this.sync.owners(this.runId, keys);
+    if (!isPartial(filter)) return fromRun;
+    return async (keys, page) => {
+      const known = await fromRun(keys, page);
+      const emails = keys.filter((k) => k.startsWith('email:') && !known.has(k)).map((k) => k.slice('email:'.length));
+      const lower = await lowerOwners(this.deps.crm, emails, page[page.length - 1].id);
+      for (const [email, id] of lower) known.set(emailKey(email), id);
+      return known;
+    };
+  }
+
+  /** One page, one transaction: identifiers claimed, skips recorded, contacts staged, cursor and counters saved. */
+  private persist(page: Page, classified: ClassifiedPage): void {
+    const { counters, sync, runId } = this;
+    sync.transaction(() => {
+      for (const [key, partnerId] of classified.claims) sync.claim(runId, key, partnerId);
+      for (const skip of classified.skipped) {
+        this.deps.store.partners.recordSkip(skip.partnerId, skip.reason, skip.duplicateOf ?? null);
+        countSkip(counters, skip);
+      }
+      for (const accepted of classified.accepted) this.stage(accepted, page.readAt);
+      counters.partnersRead += page.partners.length;
+      this.cursor = page.lastId;
+      sync.checkpoint(runId, this.cursor, this.snapshot());
+    });
+  }
+
+  /** Stages a contact in the open chunk of its kind (blocklisted contacts travel apart), closing it when full. */
+  private stage(accepted: ClassifiedPage['accepted'][number], readAt: number): void {
+    const { contact, partner } = accepted;
+    const item = JSON.stringify(importItem(contact, accepted.leaveOut));
+    const need = Buffer.byteLength(item) + 1;
+    const kind = kindOf(contact.emailBlacklisted === true);
+    if (need > this.budgets[kind]) {
+      countTooLarge(this.counters, partner.id);
+      return;
+    }
+    if ((this.open[kind]?.bytes ?? 0) + need > this.budgets[kind]) this.close(kind);
+    const open = (this.open[kind] ??= {
+      seq: this.nextSeq++, blacklisted: kind === 'blacklisted', contacts: 0, bytes: 0, firstPartnerId: partner.id, lastPartnerId: partner.id,
+    });
+    const leftOut = accepted.leaveOut.length ? JSON.stringify(Object.fromEntries(accepted.leaveOut.map((n) => [n, contact.attributes[n]]))) : null;
+    this.sync.stage(this.runId, open.seq, {
+      partnerId: partner.id, blacklisted: open.blacklisted, bytes: need - 1, item, leftOut, hash: contactHash(contact),
+      writeDate: partner.write_date, readAt,
+    });
+    open.contacts++;
+    open.bytes += need;
+    open.lastPartnerId = partner.id;
+    this.counters.valid++;
+    if (accepted.warnings.some((w) => w.startsWith('unmappable_phone'))) this.counters.unmappablePhones++;
+    if (accepted.leaveOut.length > 0) this.counters.sharedPhones++;
+  }
+
+  /** The open chunk of a kind becomes an import to send. */
+  private close(kind: Kind): void {
+    const open = this.open[kind];
+    if (!open) return;
+    this.sync.closeChunk(this.runId, open);
+    this.open[kind] = undefined;
+  }
+
+  private async sendBuilt(): Promise<void> {
+    for (const chunk of this.sync.chunks(this.runId, 'built')) await this.send(chunk);
+  }
+
+  private async send(chunk: Chunk): Promise<void> {
+    if (!this.tracker) return this.plan(chunk);
+    await sendChunk(chunk, {
+      platform: this.deps.platform!, store: this.sync, listIds: this.deps.listIds, notifyUrl: this.notifyUrl,
+      retry: this.deps.retry, onCall: () => this.countCall('import'),
+    });
+    this.showProgress();
+  }
+
+  /** Dry run: the chunk stays planned; its rows are dropped (a sample kept) so the scratch file stays small. */
+  private plan(chunk: Chunk): void {
+    if (this.sample.length < SAMPLE_SIZE) {
+      for (const item of this.sync.chunkItems(this.runId, chunk.seq, SAMPLE_SIZE - this.sample.length)) this.sample.push(JSON.parse(item));
+    }
+    this.sync.dropChunkContacts(this.runId, chunk.seq);
+    // Planned: recorded as such (the report lists it), never to be sent.
+    this.sync.markPlanned(this.runId, chunk.seq);
+  }
+
+  /** Applies what the tracker learnt: confirmed chunks recorded as sent, failed ones kept for a resume. */
+  private async settle(): Promise<void> {
+    if (!this.tracker) return;
+    for (const outcome of await this.tracker.check()) this.apply(outcome);
+  }
+
+  private apply(outcome: Outcome): void {
+    const chunk = this.sync.chunk(this.runId, outcome.seq);
+    if (!chunk) return;
+    if (outcome.status === 'completed') confirmChunk(chunk, this.sync, this.deps.store.partners, this.deps.listIds);
+    else this.sync.markFailed(this.runId, outcome.seq, outcome.reason ?? 'import process failed');
+  }
+
+  private async waitForImports(): Promise<void> {
+    if (!this.tracker) return;
+    while (this.tracker.pending().length > 0) {
+      await this.settle();
+      this.showProgress();
+      if (this.tracker.pending().length > 0) await sleep(this.deps.waitStepMs ?? 200);
+    }
+  }
+
+  private countCall(kind: 'import' | 'poll'): void {
+    this.counters.brevoCalls++;
+    if (kind === 'import') this.counters.importCalls++;
+    else this.counters.pollCalls++;
+  }
+
+  private snapshot(): Record<string, unknown> {
+    this.counters.seconds = this.baseSeconds + (Date.now() - this.startedAt) / 1000;
+    this.counters.odooCalls = this.baseOdooCalls + this.deps.odooCalls();
+    return this.counters as unknown as Record<string, unknown>;
+  }
+
+  private showProgress(): void {
+    const chunks = this.sync.chunks(this.runId);
+    this.deps.progress.update({
+      read: this.counters.partnersRead,
+      total: this.total,
+      chunksSent: chunks.filter((c) => c.status !== 'built').length,
+      chunksDone: chunks.filter((c) => c.status === 'completed' || c.status === 'failed').length,
+    });
+  }
+
+  finish() {
+    const counters = this.snapshot();
+    const chunks = this.sync.chunks(this.runId);
+    const report = buildReport(
+      { runId: this.runId, dryRun: this.options.dryRun, resumed: this.started.resumed, invocations: this.started.run.invocations, filter: { ...this.started.filter } },
+      this.counters,
+      chunks,
+    );
+    if (this.options.dryRun) report.sample = this.sample;
+    this.sync.saveCounters(this.runId, counters);
+    this.sync.finish(this.runId, this.options.dryRun ? 'abandoned' : report.status === 'completed' ? 'done' : 'failed');
+    return report;
+  }
+}

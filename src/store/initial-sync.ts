@@ -1,0 +1,300 @@
+/**
+ * The initial sync's checkpoints. Everything a run needs to resume after a kill lives here, written page by page in
+ * one transaction each: the cursor (last partner id handled), the report counters, the identifiers already owned in
+ * this run (the shared-e-mail rule without holding a million addresses in memory), the mapped contacts waiting for
+ * their import to be confirmed, the chunks and their Brevo processes, and the import callbacks the sidecar received.
+ */
+import type { Db } from './db.js';
+
+export type RunStatus = 'running' | 'failed' | 'done' | 'abandoned';
+export type ChunkStatus = 'built' | 'sent' | 'completed' | 'failed' | 'planned';
+
+export interface SyncRun {
+  id: number;
+  status: RunStatus;
+  options: Record<string, unknown>;
+  token: string;
+  cursor: number;
+  counters: Record<string, unknown>;
+  invocations: number;
+  startedAt: number;
+  finishedAt: number | null;
+}
+
+export interface StagedContact {
+  partnerId: number;
+  blacklisted: boolean;
+  bytes: number;
+  /** The import row as sent (JSON). */
+  item: string;
+  /** Phone attributes of the mapped contact kept out of the row (JSON), or null. */
+  leftOut: string | null;
+  /** Hash of the mapped contact, recorded as sent once the import is confirmed. */
+  hash: string;
+  writeDate: string;
+  readAt: number;
+}
+
+/** A chunk still taking rows (no chunk row yet): what a resumed run continues to fill. */
+export interface OpenChunk {
+  seq: number;
+  blacklisted: boolean;
+  contacts: number;
+  bytes: number;
+  firstPartnerId: number;
+  lastPartnerId: number;
+}
+
+export interface Chunk {
+  runId: number;
+  seq: number;
+  blacklisted: boolean;
+  contacts: number;
+  bytes: number;
+  firstPartnerId: number;
+  lastPartnerId: number;
+  status: ChunkStatus;
+  processId: number | null;
+  error: string | null;
+  attempts: number;
+  sentAt: number | null;
+  polledAt: number | null;
+}
+
+export interface Completion {
+  id: number;
+  processId: number | null;
+  chunk: number | null;
+  status: string | null;
+  body: string | null;
+  receivedAt: number;
+}
+
+interface RunRow {
+  id: number; status: RunStatus; options: string; token: string; cursor: number; counters: string; invocations: number;
+  started_at: number; finished_at: number | null;
+}
+
+interface ChunkRow {
+  run_id: number; seq: number; blacklisted: number; contacts: number; bytes: number; first_partner_id: number;
+  last_partner_id: number; status: ChunkStatus; process_id: number | null; error: string | null; attempts: number;
+  sent_at: number | null; polled_at: number | null;
+}
+
+const toRun = (r: RunRow): SyncRun => ({
+  id: r.id, status: r.status, options: JSON.parse(r.options) as Record<string, unknown>, token: r.token, cursor: r.cursor,
+  counters: JSON.parse(r.counters) as Record<string, unknown>, invocations: r.invocations, startedAt: r.started_at,
+  finishedAt: r.finished_at,
+});
+
+const toChunk = (r: ChunkRow): Chunk => ({
+  runId: r.run_id, seq: r.seq, blacklisted: r.blacklisted === 1, contacts: r.contacts, bytes: r.bytes,
+  firstPartnerId: r.first_partner_id, lastPartnerId: r.last_partner_id, status: r.status, processId: r.process_id,
+  error: r.error, attempts: r.attempts, sentAt: r.sent_at, polledAt: r.polled_at,
+});
+
+export class InitialSyncStore {
+  private readonly ownersStatement;
+  private readonly addIdentifierStatement;
+  private readonly stageStatement;
+
+  constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
+    // One statement per page, whatever its size: the page's keys go in as one JSON array.
+    this.ownersStatement = db.prepare(`SELECT key, partner_id AS partnerId FROM initial_sync_identifiers
+      WHERE run_id = ? AND key IN (SELECT value FROM json_each(?))`);
+    this.addIdentifierStatement = db.prepare('INSERT OR IGNORE INTO initial_sync_identifiers (run_id, key, partner_id) VALUES (?, ?, ?)');
+    this.stageStatement = db.prepare(`INSERT INTO initial_sync_contacts
+      (run_id, chunk, partner_id, blacklisted, bytes, item, left_out, hash, write_date, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  // ---- runs ---------------------------------------------------------------------------------------------
+
+  /** The latest run that did not finish cleanly (killed, or ended with failures): what --resume continues. */
+  unfinished(): SyncRun | undefined {
+    const row = this.db.prepare(`SELECT * FROM initial_sync_runs WHERE status IN ('running', 'failed') ORDER BY id DESC LIMIT 1`).get() as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  get(id: number): SyncRun | undefined {
+    const row = this.db.prepare('SELECT * FROM initial_sync_runs WHERE id = ?').get(id) as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  create(options: Record<string, unknown>, token: string, counters: Record<string, unknown>): SyncRun {
+    const now = this.now();
+    const { lastInsertRowid } = this.db
+      .prepare(`INSERT INTO initial_sync_runs (status, options, token, counters, started_at, updated_at) VALUES ('running', ?, ?, ?, ?, ?)`)
+      .run(JSON.stringify(options), token, JSON.stringify(counters), now, now);
+    return this.get(Number(lastInsertRowid))!;
+  }
+
+  /** A resumed run is running again, one invocation more. */
+  reopen(id: number): void {
+    this.db.prepare(`UPDATE initial_sync_runs SET status = 'running', invocations = invocations + 1, finished_at = NULL, updated_at = ? WHERE id = ?`)
+      .run(this.now(), id);
+  }
+
+  checkpoint(id: number, cursor: number, counters: Record<string, unknown>): void {
+    this.db.prepare('UPDATE initial_sync_runs SET cursor = ?, counters = ?, updated_at = ? WHERE id = ?')
+      .run(cursor, JSON.stringify(counters), this.now(), id);
+  }
+
+  saveCounters(id: number, counters: Record<string, unknown>): void {
+    this.db.prepare('UPDATE initial_sync_runs SET counters = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(counters), this.now(), id);
+  }
+
+  /** Ends a run. A done or abandoned run's scratch rows go; a failed one keeps them for --resume. */
+  finish(id: number, status: RunStatus): void {
+    this.transaction(() => {
+      this.db.prepare('UPDATE initial_sync_runs SET status = ?, finished_at = ?, updated_at = ? WHERE id = ?').run(status, this.now(), this.now(), id);
+      if (status === 'done' || status === 'abandoned') this.dropScratch(id);
+    });
+  }
+
+  private dropScratch(id: number): void {
+    for (const table of ['initial_sync_identifiers', 'initial_sync_contacts', 'import_completions']) {
+      this.db.prepare(`DELETE FROM ${table} WHERE run_id = ?`).run(id);
+    }
+  }
+
+  /** Runs whose callback URL is live (the sidecar's import-done route accepts their token). */
+  liveTokens(): Array<{ runId: number; token: string }> {
+    return this.db.prepare(`SELECT id AS runId, token FROM initial_sync_runs WHERE status IN ('running', 'failed')`).all() as Array<{ runId: number; token: string }>;
+  }
+
+  /** One line per invocation in the shared `runs` table (kind 'initial_sync'), with its final report. */
+  startInvocation(): number {
+    const { lastInsertRowid } = this.db
+      .prepare(`INSERT INTO runs (kind, status, started_at) VALUES ('initial_sync', 'running', ?)`)
+      .run(this.now());
+    return Number(lastInsertRowid);
+  }
+
+  endInvocation(id: number, status: string, report: unknown): void {
+    this.db.prepare('UPDATE runs SET status = ?, finished_at = ?, report = ? WHERE id = ?').run(status, this.now(), JSON.stringify(report), id);
+  }
+
+  // ---- identifiers owned in this run -------------------------------------------------------------------
+
+  /** Which of these keys a partner of this run already owns, and which partner. */
+  owners(runId: number, keys: string[]): Map<string, number> {
+    if (keys.length === 0) return new Map();
+    const rows = this.ownersStatement.all(runId, JSON.stringify(keys)) as Array<{ key: string; partnerId: number }>;
+    return new Map(rows.map((r) => [r.key, r.partnerId]));
+  }
+
+  claim(runId: number, key: string, partnerId: number): void {
+    this.addIdentifierStatement.run(runId, key, partnerId);
+  }
+
+  // ---- contacts waiting for their import ---------------------------------------------------------------
+
+  /** Adds a row to chunk `seq` (rows arrive in partner id order). */
+  stage(runId: number, seq: number, c: StagedContact): void {
+    this.stageStatement.run(runId, seq, c.partnerId, c.blacklisted ? 1 : 0, c.bytes, c.item, c.leftOut, c.hash, c.writeDate, c.readAt);
+  }
+
+  /** Chunks with rows but no chunk row: the ones an interrupted run was still filling (one per kind at most). */
+  openChunks(runId: number): OpenChunk[] {
+    return (this.db
+      .prepare(`SELECT chunk AS seq, blacklisted, COUNT(*) AS contacts, SUM(bytes + 1) AS bytes, MIN(partner_id) AS firstPartnerId,
+          MAX(partner_id) AS lastPartnerId FROM initial_sync_contacts c WHERE run_id = ?
+          AND NOT EXISTS (SELECT 1 FROM initial_sync_chunks k WHERE k.run_id = c.run_id AND k.seq = c.chunk)
+        GROUP BY chunk, blacklisted ORDER BY chunk`)
+      .all(runId) as Array<Omit<OpenChunk, 'blacklisted'> & { blacklisted: number }>).map((r) => ({ ...r, blacklisted: r.blacklisted === 1 }));
+  }
+
+  /** The number the next chunk of this run gets. */
+  nextSeq(runId: number): number {
+    const max = this.db
+      .prepare(`SELECT MAX(seq) FROM (SELECT MAX(seq) AS seq FROM initial_sync_chunks WHERE run_id = ?
+        UNION ALL SELECT MAX(chunk) FROM initial_sync_contacts WHERE run_id = ?)`)
+      .pluck().get(runId, runId) as number | null;
+    return (max ?? 0) + 1;
+  }
+
+  /** A full (or last) chunk becomes an import to send. */
+  closeChunk(runId: number, open: OpenChunk): void {
+    this.db
+      .prepare(`INSERT INTO initial_sync_chunks (run_id, seq, blacklisted, contacts, bytes, first_partner_id, last_partner_id, status)
+        VALUES (?, ?, ?, ?, ?, ?, ?, 'built')`)
+      .run(runId, open.seq, open.blacklisted ? 1 : 0, open.contacts, open.bytes, open.firstPartnerId, open.lastPartnerId);
+  }
+
+  /** The import rows of a chunk (JSON strings), in partner id order. */
+  chunkItems(runId: number, seq: number, limit = -1): IterableIterator<string> {
+    return this.db.prepare('SELECT item FROM initial_sync_contacts WHERE run_id = ? AND chunk = ? ORDER BY rowid LIMIT ?').pluck().iterate(runId, seq, limit) as IterableIterator<string>;
+  }
+
+  /** A chunk's rows after row `afterRow`, a batch at a time (the caller writes between batches). */
+  chunkContacts(runId: number, seq: number, afterRow: number, limit: number): Array<StagedContact & { row: number }> {
+    return (this.db
+      .prepare(`SELECT rowid AS row, partner_id AS partnerId, blacklisted, bytes, item, left_out AS leftOut, hash, write_date AS writeDate,
+          read_at AS readAt FROM initial_sync_contacts WHERE run_id = ? AND chunk = ? AND rowid > ? ORDER BY rowid LIMIT ?`)
+      .all(runId, seq, afterRow, limit) as Array<Omit<StagedContact, 'blacklisted'> & { row: number; blacklisted: number }>)
+      .map((r) => ({ ...r, blacklisted: r.blacklisted === 1 }));
+  }
+
+  dropChunkContacts(runId: number, seq: number): void {
+    this.db.prepare('DELETE FROM initial_sync_contacts WHERE run_id = ? AND chunk = ?').run(runId, seq);
+  }
+
+  // ---- chunks -------------------------------------------------------------------------------------------
+
+  chunk(runId: number, seq: number): Chunk | undefined {
+    const row = this.db.prepare('SELECT * FROM initial_sync_chunks WHERE run_id = ? AND seq = ?').get(runId, seq) as ChunkRow | undefined;
+    return row && toChunk(row);
+  }
+
+  chunks(runId: number, status?: ChunkStatus): Chunk[] {
+    const rows = status
+      ? this.db.prepare('SELECT * FROM initial_sync_chunks WHERE run_id = ? AND status = ? ORDER BY seq').all(runId, status)
+      : this.db.prepare('SELECT * FROM initial_sync_chunks WHERE run_id = ? ORDER BY seq').all(runId);
+    return (rows as ChunkRow[]).map(toChunk);
+  }
+
+  markSent(runId: number, seq: number, processId: number): void {
+    this.db.prepare(`UPDATE initial_sync_chunks SET status = 'sent', process_id = ?, attempts = attempts + 1, sent_at = ?, error = NULL
+      WHERE run_id = ? AND seq = ?`).run(processId, this.now(), runId, seq);
+  }
+
+  /** Dry run: the chunk was reported, never to be sent. */
+  markPlanned(runId: number, seq: number): void {
+    this.db.prepare(`UPDATE initial_sync_chunks SET status = 'planned' WHERE run_id = ? AND seq = ?`).run(runId, seq);
+  }
+
+  markPolled(runId: number, seq: number): void {
+    this.db.prepare('UPDATE initial_sync_chunks SET polled_at = ? WHERE run_id = ? AND seq = ?').run(this.now(), runId, seq);
+  }
+
+  markCompleted(runId: number, seq: number): void {
+    this.db.prepare(`UPDATE initial_sync_chunks SET status = 'completed', done_at = ? WHERE run_id = ? AND seq = ?`).run(this.now(), runId, seq);
+  }
+
+  markFailed(runId: number, seq: number, error: string): void {
+    this.db.prepare(`UPDATE initial_sync_chunks SET status = 'failed', error = ?, done_at = ? WHERE run_id = ? AND seq = ?`)
+      .run(error, this.now(), runId, seq);
+  }
+
+  /** A failed chunk goes back to be sent again (its contacts are still staged). */
+  rebuild(runId: number, seq: number): void {
+    this.db.prepare(`UPDATE initial_sync_chunks SET status = 'built', process_id = NULL WHERE run_id = ? AND seq = ?`).run(runId, seq);
+  }
+
+  // ---- import callbacks ---------------------------------------------------------------------------------
+
+  recordCompletion(runId: number, c: Omit<Completion, 'id' | 'receivedAt'>): void {
+    this.db.prepare('INSERT INTO import_completions (run_id, process_id, chunk, status, body, received_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(runId, c.processId, c.chunk, c.status, c.body, this.now());
+  }
+
+  /** The callbacks received for a run after `afterId`, oldest first. */
+  completions(runId: number, afterId = 0): Completion[] {
+    return this.db.prepare(`SELECT id, process_id AS processId, chunk, status, body, received_at AS receivedAt FROM import_completions
+      WHERE run_id = ? AND id > ? ORDER BY id`).all(runId, afterId) as Completion[];
+  }
+}
