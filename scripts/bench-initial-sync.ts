@@ -1,12 +1,18 @@
 /**
- * npm run bench:initial-sync -- --partners N [--page-size N] [--poll-seconds S]
- * Seeds the fake Odoo with N partners, starts the fake Brevo and a sidecar (which receives the import callbacks), then
- * runs `scripts/initial-sync.ts` as a child process against them, so the memory measured is the sync's alone (the
- * child reports its peak RSS). Prints one JSON line. `seconds` is the run as the sync measures it (start of the run to
- * the last import confirmed), without the child's start-up.
+ * npm run bench:initial-sync -- --partners N [--page-size N] [--poll-seconds S] [--compiled]
+ *
+ * Seeds the fake Odoo with N partners and starts a sidecar (which receives the import callbacks) in this process, the
+ * fake Brevo in a process of its own (like the real services, one's import work does not stall the other), then runs
+ * the initial sync exactly as an admin does, `npm run initial-sync -- --json`, as a child process: the memory it
+ * reports (its own peak RSS) is the sync's alone. `--compiled` runs the sync compiled to JavaScript by tsc instead of
+ * through tsx, to show the sync's memory without the TypeScript loader's (~70 MB).
+ *
+ * Prints one JSON line. `seconds` is the run as the sync measures it (start of the run to the last import confirmed),
+ * without process start-up; `decode_partners_per_s` is measured inside the run (XML-RPC decoding time only).
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig, PROJECT_ROOT } from '../src/config.js';
@@ -14,7 +20,7 @@ import { createLogger } from '../src/log.js';
 import { createSidecar } from '../src/sidecar.js';
 import type { Report } from '../src/initial-sync/report.js';
 import { startFakeOdoo } from '../test/fakes/odoo/index.js';
-import { startFakeBrevo } from '../test/fakes/brevo/index.js';
+import { startFakeBrevo, type FakeBrevo } from '../test/fakes/brevo/index.js';
 import { DEFAULT_ATTRIBUTES } from '../test/fakes/brevo/attribute-registry.js';
 import { BREVO_KEY, fakeEnv, MAPPED_ATTRIBUTES, tempDatabasePath } from '../test/helpers/harness.js';
 
@@ -22,18 +28,67 @@ const options = new Command('bench:initial-sync')
   .option('--partners <n>', 'partners to seed', (v) => Number.parseInt(v, 10), 100_000)
   .option('--page-size <n>', 'partners per Odoo page', (v) => Number.parseInt(v, 10), 2000)
   .option('--poll-seconds <s>', 'fallback poll interval of the run', Number, 5)
+  .option('--compiled', 'run the sync compiled by tsc rather than through tsx')
+  .option('--serve-brevo', 'internal: serve the fake Brevo until stdin closes')
   .parse()
-  .opts<{ partners: number; pageSize: number; pollSeconds: number }>();
+  .opts<{ partners: number; pageSize: number; pollSeconds: number; compiled?: boolean; serveBrevo?: boolean }>();
 
-type ChildReport = Report & { process: { peakRssMb: number; decodeSeconds: number } };
+/** Matches the npm script's heap cap, so the compiled run is the same process minus tsx. */
+const HEAP_FLAG = '--max-old-space-size=256';
 
-function runChild(env: NodeJS.ProcessEnv): Promise<ChildReport> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts/initial-sync.ts'), '--json', '--batch-size', String(options.pageSize)], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+type ChildReport = Report & { process: { peakRssMb: number; decodeSeconds: number; cpuSeconds: number } };
+
+function brevoAttributes() {
+  return [...DEFAULT_ATTRIBUTES, ...MAPPED_ATTRIBUTES.filter((name) => !DEFAULT_ATTRIBUTES.some((a) => a.name === name)).map((name) => ({ name, category: 'normal', type: 'text' }))];
+}
+
+if (options.serveBrevo) {
+  const brevo = await startFakeBrevo({ apiKeys: [BREVO_KEY], attributes: brevoAttributes() });
+  process.stdout.write(`${JSON.stringify({ baseUrl: brevo.baseUrl, contacts: 0 })}\n`);
+  // The parent asks for the contact count at the end (a line on stdin), and closes stdin to stop us.
+  createInterface({ input: process.stdin }).on('line', () => process.stdout.write(`${JSON.stringify({ contacts: brevo.state.contacts.size })}\n`)).on('close', () => {
+    void brevo.close().then(() => process.exit(0));
   });
+} else {
+  await bench();
+}
+
+/** The fake Brevo in its own process: resolves with its base URL and a way to ask its contact count. */
+async function startBrevoProcess(): Promise<{ fake: Pick<FakeBrevo, 'baseUrl'>; contacts(): Promise<number>; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts/bench-initial-sync.ts'), '--serve-brevo'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const first = JSON.parse((await lines.next()).value as string) as { baseUrl: string };
+  return {
+    fake: { baseUrl: first.baseUrl },
+    async contacts() {
+      child.stdin!.write('count\n');
+      return (JSON.parse((await lines.next()).value as string) as { contacts: number }).contacts;
+    },
+    stop: () => child.stdin!.end(),
+  };
+}
+
+/** tsc output of the script and what it imports, with the config files next to it (PROJECT_ROOT is its parent). */
+async function compile(): Promise<string> {
+  const out = join(PROJECT_ROOT, 'dist/bench-initial-sync');
+  const tsc = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), 'scripts/initial-sync.ts', '--outDir', out, '--rootDir', '.',
+    '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--esModuleInterop', '--strict'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  const code = await new Promise<number | null>((resolve) => tsc.on('exit', resolve));
+  if (code !== 0) throw new Error(`tsc exited with ${code}`);
+  mkdirSync(join(out, 'config'), { recursive: true });
+  cpSync(join(PROJECT_ROOT, 'config'), join(out, 'config'), { recursive: true });
+  return join(out, 'scripts/initial-sync.js');
+}
+
+function runSync(env: NodeJS.ProcessEnv, compiled: string | undefined): Promise<ChildReport> {
+  const args = ['--json', '--batch-size', String(options.pageSize)];
+  const child = compiled
+    ? spawn(process.execPath, [HEAP_FLAG, compiled, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn('npm', ['run', '--silent', 'initial-sync', '--', ...args], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   return new Promise((resolve, reject) => {
     child.on('exit', (code) => {
       try {
@@ -45,30 +100,39 @@ function runChild(env: NodeJS.ProcessEnv): Promise<ChildReport> {
   });
 }
 
-const odoo = await startFakeOdoo({ partners: options.partners, seed: 7 });
-const attributes = [...DEFAULT_ATTRIBUTES, ...MAPPED_ATTRIBUTES.filter((name) => !DEFAULT_ATTRIBUTES.some((a) => a.name === name)).map((name) => ({ name, category: 'normal', type: 'text' }))];
-const brevo = await startFakeBrevo({ apiKeys: [BREVO_KEY], attributes });
-const databasePath = tempDatabasePath();
-const env = fakeEnv(odoo, brevo, databasePath);
-const sidecar = createSidecar(loadConfig(env), createLogger('silent'), { cron: false });
-const port = await sidecar.start();
-const configFile = join(dirname(databasePath), 'bench.json');
-writeFileSync(configFile, JSON.stringify({ initialSync: { pollSeconds: options.pollSeconds } }));
+async function bench(): Promise<void> {
+  const compiled = options.compiled ? await compile() : undefined;
+  const odoo = await startFakeOdoo({ partners: options.partners, seed: 7 });
+  const brevo = await startBrevoProcess();
+  const databasePath = tempDatabasePath();
+  // fakeEnv only reads the fake Brevo's base URL.
+  const env = fakeEnv(odoo, brevo.fake as FakeBrevo, databasePath);
+  const sidecar = createSidecar(loadConfig(env), createLogger('silent'), { cron: false });
+  const port = await sidecar.start();
+  const configFile = join(dirname(databasePath), 'bench.json');
+  writeFileSync(configFile, JSON.stringify({ initialSync: { pollSeconds: options.pollSeconds } }));
 
-const report = await runChild({ ...env, PUBLIC_URL: `http://127.0.0.1:${port}`, CONFIG_FILE: configFile, LOG_LEVEL: 'silent' });
-const round = (n: number) => Math.round(n);
-process.stdout.write(`${JSON.stringify({
-  partners: options.partners,
-  seconds: report.seconds,
-  partners_per_s: round(report.partnersRead / report.seconds),
-  brevo_calls: report.brevoCalls.total,
-  odoo_calls: report.odooCalls,
-  chunks: report.chunks.total,
-  peak_rss_mb: report.process.peakRssMb,
-  decode_partners_per_s: round(report.partnersRead / report.process.decodeSeconds),
-  status: report.status,
-  imported: report.contactsImported,
-  polls: report.brevoCalls.polls,
-})}\n`);
-await sidecar.stop();
-await Promise.all([odoo.close(), brevo.close()]);
+  const report = await runSync({ ...env, PUBLIC_URL: `http://127.0.0.1:${port}`, CONFIG_FILE: configFile, LOG_LEVEL: 'silent' }, compiled);
+  const contacts = await brevo.contacts();
+  process.stdout.write(`${JSON.stringify({
+    partners: options.partners,
+    seconds: report.seconds,
+    partners_per_s: Math.round(report.partnersRead / report.seconds),
+    brevo_calls: report.brevoCalls.total,
+    odoo_calls: report.odooCalls,
+    chunks: report.chunks.total,
+    peak_rss_mb: report.process.peakRssMb,
+    decode_partners_per_s: Math.round(report.partnersRead / report.process.decodeSeconds),
+    // Context: what was read and imported, the polls among the Brevo calls, and how the figures were taken.
+    partners_read: report.partnersRead,
+    contacts_imported: report.contactsImported,
+    contacts_in_brevo: contacts,
+    status_polls: report.brevoCalls.polls,
+    cpu_seconds: report.process.cpuSeconds,
+    runtime: compiled ? 'node (tsc output)' : 'tsx (npm run initial-sync)',
+    status: report.status,
+  })}\n`);
+  await sidecar.stop();
+  brevo.stop();
+  await odoo.close();
+}

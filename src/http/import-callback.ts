@@ -5,7 +5,7 @@
  * report a completion. Brevo documents no body for the call: whatever identifies the process (a processId in the body,
  * the chunk number we put in the URL's query) and a status are kept; the sync asks Brevo when they are missing.
  */
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { InitialSyncStore } from '../store/initial-sync.js';
 import type { Logger } from '../log.js';
 import { secretEquals } from './constant-time.js';
@@ -34,25 +34,31 @@ function runFor(store: InitialSyncStore, token: string): number | undefined {
 export function importCallbackRouter(deps: ImportCallbackDeps): Router {
   const router = Router();
   const json = express.json({ limit: '64kb', type: () => true });
-  router.post('/brevo/import-done/:token', (req: Request, res: Response, next) => {
+  const path = '/brevo/import-done/:token';
+  // The token is checked before the body is read: a caller without it learns nothing.
+  const authorize = (req: Request, res: Response, next: NextFunction) => {
     const runId = runFor(deps.store, String(req.params.token));
-    if (runId === undefined) {
-      res.status(404).json({ error: 'not found' });
-      return;
+    if (runId === undefined) res.status(404).json({ error: 'not found' });
+    else {
+      res.locals.runId = runId;
+      next();
     }
-    json(req, res, (err?: unknown) => {
-      if (err) return next(err);
-      const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-      const completion = {
-        processId: integer(body.processId ?? body.process_id ?? body.id),
-        chunk: integer(req.query.chunk),
-        status: text(body.status),
-        body: JSON.stringify(body).slice(0, 2000),
-      };
-      deps.store.recordCompletion(runId, completion);
-      deps.log.info({ runId, ...completion, body: undefined }, 'brevo import finished');
-      res.status(200).json({ ok: true });
-    });
-  });
+  };
+  const record = (req: Request, res: Response) => {
+    const runId = res.locals.runId as number;
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+    const completion = {
+      processId: integer(body.processId ?? body.process_id ?? body.id ?? req.query.processId),
+      chunk: integer(req.query.chunk),
+      status: text(body.status ?? req.query.status),
+      body: JSON.stringify(body).slice(0, 2000),
+    };
+    deps.store.recordCompletion(runId, completion);
+    deps.log.info({ runId, processId: completion.processId, chunk: completion.chunk, status: completion.status }, 'brevo import finished');
+    res.status(200).json({ ok: true });
+  };
+  router.post(path, authorize, json, record);
+  // Brevo does not document the callback's method: a GET is taken as the same signal.
+  router.get(path, authorize, record);
   return router;
 }

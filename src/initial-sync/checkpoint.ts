@@ -16,9 +16,23 @@ export interface StartedRun {
   notes: string[];
 }
 
+/** Whether another live process is working on this run right now (a killed one left it 'running' too). */
+function runningElsewhere(run: SyncRun): boolean {
+  if (run.status !== 'running' || run.pid === null || run.pid === process.pid) return false;
+  try {
+    process.kill(run.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function startRun(store: InitialSyncStore, mode: StartMode, filter: RunFilter): StartedRun {
   const notes: string[] = [];
   const unfinished = store.unfinished();
+  if (unfinished && runningElsewhere(unfinished)) {
+    throw new Error(`initial sync run #${unfinished.id} is in progress in process ${unfinished.pid}; wait for it or stop it first`);
+  }
   if (unfinished && mode === 'restart') {
     store.finish(unfinished.id, 'abandoned');
     notes.push(`run #${unfinished.id} abandoned (--restart); starting over`);

@@ -6,6 +6,8 @@
  */
 import type { Db } from './db.js';
 
+const SCRATCH_BATCH = 10_000;
+
 export type RunStatus = 'running' | 'failed' | 'done' | 'abandoned';
 export type ChunkStatus = 'built' | 'sent' | 'completed' | 'failed' | 'planned';
 
@@ -17,6 +19,8 @@ export interface SyncRun {
   cursor: number;
   counters: Record<string, unknown>;
   invocations: number;
+  /** The process of the latest invocation. */
+  pid: number | null;
   startedAt: number;
   finishedAt: number | null;
 }
@@ -72,7 +76,7 @@ export interface Completion {
 
 interface RunRow {
   id: number; status: RunStatus; options: string; token: string; cursor: number; counters: string; invocations: number;
-  started_at: number; finished_at: number | null;
+  pid: number | null; started_at: number; finished_at: number | null;
 }
 
 interface ChunkRow {
@@ -83,7 +87,7 @@ interface ChunkRow {
 
 const toRun = (r: RunRow): SyncRun => ({
   id: r.id, status: r.status, options: JSON.parse(r.options) as Record<string, unknown>, token: r.token, cursor: r.cursor,
-  counters: JSON.parse(r.counters) as Record<string, unknown>, invocations: r.invocations, startedAt: r.started_at,
+  counters: JSON.parse(r.counters) as Record<string, unknown>, invocations: r.invocations, pid: r.pid, startedAt: r.started_at,
   finishedAt: r.finished_at,
 });
 
@@ -127,15 +131,15 @@ export class InitialSyncStore {
   create(options: Record<string, unknown>, token: string, counters: Record<string, unknown>): SyncRun {
     const now = this.now();
     const { lastInsertRowid } = this.db
-      .prepare(`INSERT INTO initial_sync_runs (status, options, token, counters, started_at, updated_at) VALUES ('running', ?, ?, ?, ?, ?)`)
-      .run(JSON.stringify(options), token, JSON.stringify(counters), now, now);
+      .prepare(`INSERT INTO initial_sync_runs (status, options, token, counters, pid, started_at, updated_at) VALUES ('running', ?, ?, ?, ?, ?, ?)`)
+      .run(JSON.stringify(options), token, JSON.stringify(counters), process.pid, now, now);
     return this.get(Number(lastInsertRowid))!;
   }
 
   /** A resumed run is running again, one invocation more. */
   reopen(id: number): void {
-    this.db.prepare(`UPDATE initial_sync_runs SET status = 'running', invocations = invocations + 1, finished_at = NULL, updated_at = ? WHERE id = ?`)
-      .run(this.now(), id);
+    this.db.prepare(`UPDATE initial_sync_runs SET status = 'running', invocations = invocations + 1, pid = ?, finished_at = NULL, updated_at = ?
+      WHERE id = ?`).run(process.pid, this.now(), id);
   }
 
   checkpoint(id: number, cursor: number, counters: Record<string, unknown>): void {
@@ -149,16 +153,21 @@ export class InitialSyncStore {
 
   /** Ends a run. A done or abandoned run's scratch rows go; a failed one keeps them for --resume. */
   finish(id: number, status: RunStatus): void {
-    this.transaction(() => {
-      this.db.prepare('UPDATE initial_sync_runs SET status = ?, finished_at = ?, updated_at = ? WHERE id = ?').run(status, this.now(), this.now(), id);
-      if (status === 'done' || status === 'abandoned') this.dropScratch(id);
-    });
+    this.db.prepare('UPDATE initial_sync_runs SET status = ?, finished_at = ?, updated_at = ? WHERE id = ?').run(status, this.now(), this.now(), id);
+    if (status === 'done' || status === 'abandoned') this.dropScratch(id);
   }
 
+  /**
+   * Deleted in batches of their own transactions: one transaction deleting a million identifiers would hold every
+   * page it touches in memory until the commit. (A kill half-way leaves rows of a finished run: harmless, never read.)
+   */
   private dropScratch(id: number): void {
-    for (const table of ['initial_sync_identifiers', 'initial_sync_contacts', 'import_completions']) {
-      this.db.prepare(`DELETE FROM ${table} WHERE run_id = ?`).run(id);
-    }
+    const batches = [
+      `DELETE FROM initial_sync_identifiers WHERE run_id = @id AND key IN (SELECT key FROM initial_sync_identifiers WHERE run_id = @id LIMIT ${SCRATCH_BATCH})`,
+      `DELETE FROM initial_sync_contacts WHERE rowid IN (SELECT rowid FROM initial_sync_contacts WHERE run_id = @id LIMIT ${SCRATCH_BATCH})`,
+      `DELETE FROM import_completions WHERE run_id = @id`,
+    ];
+    for (const sql of batches) while (this.db.prepare(sql).run({ id }).changes >= SCRATCH_BATCH);
   }
 
   /** Runs whose callback URL is live (the sidecar's import-done route accepts their token). */
@@ -258,8 +267,8 @@ export class InitialSyncStore {
   }
 
   markSent(runId: number, seq: number, processId: number): void {
-    this.db.prepare(`UPDATE initial_sync_chunks SET status = 'sent', process_id = ?, attempts = attempts + 1, sent_at = ?, error = NULL
-      WHERE run_id = ? AND seq = ?`).run(processId, this.now(), runId, seq);
+    this.db.prepare(`UPDATE initial_sync_chunks SET status = 'sent', process_id = ?, attempts = attempts + 1, sent_at = ?, polled_at = NULL,
+      error = NULL WHERE run_id = ? AND seq = ?`).run(processId, this.now(), runId, seq);
   }
 
   /** Dry run: the chunk was reported, never to be sent. */

@@ -96,6 +96,7 @@ export const MIGRATIONS: string[] = [
     cursor INTEGER NOT NULL DEFAULT 0,
     counters TEXT NOT NULL,
     invocations INTEGER NOT NULL DEFAULT 1,
+    pid INTEGER,
     started_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
     finished_at INTEGER

@@ -36,10 +36,21 @@ describe('initial sync with the sidecar', function () {
     expect(h.brevo.state.contacts.size).to.equal(expectedContacts(h.odoo).size);
   });
 
-  it('refuses a callback with an unknown token', async () => {
+  it('records callbacks for a live run only: POST with a body, or GET', async () => {
+    const run = h.sidecar.store.initialSync.create({}, 'live-token-0123456789', {});
     const forged = await postJson(`${h.url}/brevo/import-done/not-a-token`, { processId: 1, status: 'completed' });
     expect(forged.status).to.equal(404);
-    expect(h.sidecar.store.db.prepare('SELECT COUNT(*) FROM import_completions').pluck().get()).to.equal(0);
+    expect(h.sidecar.store.initialSync.completions(run.id)).to.have.length(0);
+
+    expect((await postJson(`${h.url}/brevo/import-done/live-token-0123456789?chunk=3`, { processId: 7, status: 'failed', error: 'bad file' })).status).to.equal(200);
+    expect((await fetch(`${h.url}/brevo/import-done/live-token-0123456789?chunk=4`)).status).to.equal(200);
+    expect(h.sidecar.store.initialSync.completions(run.id).map(({ processId, chunk, status, body }) => ({ processId, chunk, status, body }))).to.deep.equal([
+      { processId: 7, chunk: 3, status: 'failed', body: '{"processId":7,"status":"failed","error":"bad file"}' },
+      { processId: null, chunk: 4, status: null, body: '{}' },
+    ]);
+
+    h.sidecar.store.initialSync.finish(run.id, 'done');
+    expect((await postJson(`${h.url}/brevo/import-done/live-token-0123456789`, { processId: 8, status: 'completed' })).status).to.equal(404);
   });
 
   it('leaves the outbound flow nothing to send for the imported partners', async () => {
