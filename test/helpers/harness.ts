@@ -107,7 +107,7 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000
 }
 
 /** Resolves when the outbox is empty and no job is running. */
-export function drained(sidecar: Sidecar, timeoutMs = 15_000): Promise<boolean> {
+export function drained(sidecar: Sidecar, timeoutMs = 60_000): Promise<boolean> {
   return waitFor(() => {
     const stats = sidecar.store.jobs.stats();
     return stats.pending === 0 && stats.running === 0 && sidecar.worker.inFlight === 0;

@@ -8,7 +8,7 @@ import { PARTNERS_WATERMARK } from '../../src/cron/incremental-sync.js';
 import { bodyOf, expectedContacts, importCalls, processPolls, runInProcess, syncEnv } from './support.js';
 
 describe('initial sync with the sidecar', function () {
-  this.timeout(60_000);
+  this.timeout(240_000);
   let h: Harness;
   let databasePath: string;
 
@@ -60,13 +60,13 @@ describe('initial sync with the sidecar', function () {
 
     // A push of every imported partner: re-read, mapped, same hash → zero Brevo calls.
     h.sidecar.enqueuer.enqueue(imported, { source: 'test' });
-    await drained(h.sidecar, 30_000);
+    await drained(h.sidecar, 90_000);
     expect(apiCallsAfter(from)).to.have.length(0);
 
     // An incremental scan from before the import: every partner read at its write_date is skipped.
     h.sidecar.store.watermarks.set(PARTNERS_WATERMARK, '2000-01-01 00:00:00');
     const scan = await h.sidecar.incrementalSync();
-    await drained(h.sidecar, 30_000);
+    await drained(h.sidecar, 90_000);
     expect(scan.scanned).to.be.greaterThan(imported.length);
     expect(apiCallsAfter(from)).to.have.length(0);
     expect(h.sidecar.store.deadLetters.count()).to.equal(0);
