@@ -46,8 +46,13 @@ export async function initialSyncFromConfig(config: InitialSyncToolConfig, cli: 
   const { store, dispose } = cli.dryRun
     ? openScratchStore()
     : (() => { const s = openStore(resolve(config.databasePath)); return { store: s, dispose: () => s.close() }; })();
-  // A bulk import writes a lot: fold the WAL back into the database in fewer, larger checkpoints (this connection only).
+  // This connection only. A bulk import writes a lot: fold the WAL back into the database in fewer, larger
+  // checkpoints. Its memory must not grow with the partner tables, which reach hundreds of MB over a million
+  // partners: no memory-mapped reads (every page touched would count in its resident memory) and SQLite's default
+  // page cache (it reads and writes mostly in partner id order; a large cache buys little).
   store.db.pragma('wal_autocheckpoint = 16384');
+  store.db.pragma('mmap_size = 0');
+  store.db.pragma('cache_size = -16000');
   const timer = timedCodec(fastCodec);
   const crm = countingCrm(new OdooXmlRpcClient({ ...config.odoo, timeoutMs: config.odoo.timeoutSeconds * 1000, codec: timer.codec }));
   try {

@@ -32,7 +32,8 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, inte
 function barProgress(stream: NodeJS.WriteStream): Progress {
   const bar = new cliProgress.SingleBar({
     stream,
-    format: 'initial sync [{bar}] {percentage}% | {value}/{total} partners | chunks {chunks} | {rate}/s | ETA {eta_formatted}',
+    format: 'initial sync [{bar}] {percentage}% {value}/{total} partners | chunks {chunks} | {rate}/s | ETA {eta_formatted}',
+    barsize: 20,
     hideCursor: true,
     etaBuffer: 50,
   }, cliProgress.Presets.shades_classic);

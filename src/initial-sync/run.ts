@@ -85,7 +85,6 @@ class RunState {
   private cursor: number;
   private total = 0;
   private sample: unknown[] = [];
-  private pagesSeen = 0;
 
   constructor(private readonly deps: InitialSyncDeps, private readonly options: SyncOptions, private readonly started: ReturnType<typeof startRun>) {
     this.sync = deps.store.initialSync;
@@ -113,8 +112,6 @@ class RunState {
   }
 
   async execute(): Promise<void> {
-    const G = globalThis as any; G.__phase = 'start';
-    if (process.env.MEMLOG) { let max = 0; setInterval(() => { const r = process.memoryUsage.rss(); if (r > max + 5e6) { max = r; const m = process.memoryUsage(); process.stderr.write(`max rss=${Math.round(r/1e6)} heap=${Math.round(m.heapUsed/1e6)}/${Math.round(m.heapTotal/1e6)} ext=${Math.round(m.external/1e6)} phase=${G.__phase} read=${this.counters.partnersRead}\n`); } }, 20).unref(); }
     const filter = this.started.filter;
     const reader = new PartnerReader(this.deps.crm, syncFields(this.deps.fieldMap), partnerDomain(filter), this.options.pageSize);
     const left = filter.limit === undefined ? undefined : Math.max(0, filter.limit - this.counters.partnersRead);
@@ -125,27 +122,16 @@ class RunState {
     await this.sendBuilt();
     const ctx = { fieldMap: this.deps.fieldMap, listIds: this.deps.listIds, tagNames: tags };
     const owners = this.ownerLookup(filter);
-    G.__phase = 'wait';
     for await (const page of reader.pages(this.cursor, left)) {
-      G.__phase = 'classify';
       const classified = await classifyPage(page.partners, ctx, blacklist, owners);
-      G.__phase = 'persist';
       this.persist(page, classified);
-      G.__phase = 'send';
       await this.sendBuilt();
-      G.__phase = 'settle';
       await this.settle();
-      G.__phase = 'wait';
       this.showProgress();
-      if (process.env.MEMLOG && ++this.pagesSeen % 10 === 0) { const m = process.memoryUsage(); const h = (await import('node:v8')).getHeapStatistics(); process.stderr.write(`mem ${this.counters.partnersRead} rss=${Math.round(m.rss/1e6)} heap=${Math.round(m.heapUsed/1e6)}/${Math.round(m.heapTotal/1e6)} ext=${Math.round(m.external/1e6)} ab=${Math.round(m.arrayBuffers/1e6)} malloced=${Math.round(h.malloced_memory/1e6)} peakmalloc=${Math.round(h.peak_malloced_memory/1e6)}\n`); }
     }
-    G.__phase = 'close';
     this.sync.transaction(() => (['normal', 'blacklisted'] as const).forEach((kind) => this.close(kind)));
-    G.__phase = 'lastsend';
     await this.sendBuilt();
-    G.__phase = 'waitImports';
     await this.waitForImports();
-    G.__phase = 'done';
   }
 
   /** Owners from this run's earlier pages; a partial run also asks Odoo for lower ids outside its window. */
@@ -244,12 +230,8 @@ class RunState {
   private apply(outcome: Outcome): void {
     const chunk = this.sync.chunk(this.runId, outcome.seq);
     if (!chunk) return;
-    const G = globalThis as any; const prev = G.__phase; G.__phase = 'confirm-' + prev;
-    const r0 = process.memoryUsage.rss();
     if (outcome.status === 'completed') confirmChunk(chunk, this.sync, this.deps.store.partners, this.deps.listIds);
     else this.sync.markFailed(this.runId, outcome.seq, outcome.reason ?? 'import process failed');
-    if (process.env.MEMLOG) process.stderr.write(`confirm ${chunk.seq} ${chunk.contacts} rss ${Math.round(r0/1e6)} -> ${Math.round(process.memoryUsage.rss()/1e6)}\n`);
-    G.__phase = prev;
   }
 
   private async waitForImports(): Promise<void> {

@@ -185,6 +185,10 @@ describe('initial sync', function () {
       expect(rows).to.have.length(1);
       expect(rows[0].status).to.equal('completed');
       expect(JSON.parse(rows[0].report)).to.include({ status: 'completed', partnersRead: expectedRead(odoo), contactsImported: expectedContacts(odoo).size });
+      // A finished run leaves no scratch rows behind.
+      for (const table of ['initial_sync_identifiers', 'initial_sync_contacts', 'import_completions']) {
+        expect(store.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get(), table).to.equal(0);
+      }
     } finally {
       store.close();
     }

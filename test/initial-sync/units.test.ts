@@ -13,6 +13,7 @@ import { contactFromItem, importItem, importRequest, rowBudget } from '../../src
 import { classifyPage, type OwnerLookup } from '../../src/initial-sync/classify.js';
 import { odooSince, partnerDomain } from '../../src/initial-sync/options.js';
 import { CompletionTracker, FALLBACK_INTERVALS } from '../../src/initial-sync/completion.js';
+import { startRun } from '../../src/initial-sync/checkpoint.js';
 
 function partner(id: number, values: Partial<PartnerRecord> = {}): PartnerRecord {
   return {
@@ -111,6 +112,21 @@ describe('initial sync: parts', () => {
       expect(odooSince('2025-03-01 12:30:05')).to.equal('2025-03-01 12:30:05');
       for (const bad of ['2025-02-30', '01/03/2025', '2025-03-01 25:00:00', 'yesterday']) expect(() => odooSince(bad), bad).to.throw(/--since/);
       expect(partnerDomain({ since: '2025-03-01 00:00:00', extraDomain: [] })).to.deep.include(['write_date', '>=', '2025-03-01 00:00:00']);
+    });
+  });
+
+  describe('start', () => {
+    it('refuses to work on a run another live process is running, resumes one a dead process left', () => {
+      const store = openStore(':memory:');
+      try {
+        const run = store.initialSync.create({ filter: { extraDomain: [] } }, 'token', {});
+        store.db.prepare('UPDATE initial_sync_runs SET pid = ? WHERE id = ?').run(process.ppid, run.id);
+        expect(() => startRun(store.initialSync, 'auto', { extraDomain: [] })).to.throw(/run #1 is in progress in process/);
+        store.db.prepare('UPDATE initial_sync_runs SET pid = ? WHERE id = ?').run(2 ** 22 + 12345, run.id);
+        expect(startRun(store.initialSync, 'auto', { extraDomain: [] })).to.include({ resumed: true });
+      } finally {
+        store.close();
+      }
     });
   });
 
