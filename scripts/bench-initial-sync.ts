@@ -83,9 +83,11 @@ async function compile(): Promise<string> {
 }
 
 function runSync(env: NodeJS.ProcessEnv, compiled: string | undefined): Promise<ChildReport> {
+  // With --compiled, BENCH_SYNC_NODE_ARGS reach the sync's node alone (say --cpu-prof to profile it).
+  const nodeArgs = (process.env.BENCH_SYNC_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = ['--json', '--batch-size', String(options.pageSize)];
   const child = compiled
-    ? spawn(process.execPath, [HEAP_FLAG, compiled, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+    ? spawn(process.execPath, [HEAP_FLAG, ...nodeArgs, compiled, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
     : spawn('npm', ['run', '--silent', 'initial-sync', '--', ...args], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -12,21 +12,6 @@ export function importItem(contact: ContactPayload, leaveOut: string[] = []): Im
   return { email: contact.email, attributes };
 }
 
-/**
- * The mapped contact back from its row, for PartnerSyncStore.recordSent: the row is what the run keeps (a second
- * copy per contact would double what it writes), with the phone attributes it left out put back.
- */
-export function contactFromItem(item: ImportItem, listIds: number[], blacklisted: boolean, leftOut: Record<string, AttributeValue> = {}): ContactPayload {
-  const { EXT_ID: extId, ...attributes } = item.attributes;
-  return {
-    email: item.email,
-    extId: String(extId),
-    attributes: { ...attributes, ...leftOut },
-    listIds: [...listIds].sort((a, b) => a - b),
-    ...(blacklisted ? { emailBlacklisted: true as const } : {}),
-  };
-}
-
 export interface ChunkShape {
   listIds: number[];
   blacklisted: boolean;

@@ -7,27 +7,12 @@
  * blocklisted chunk fills up over the entire run), and SQLite holds every page a transaction dirties until it commits.
  * A kill half-way is harmless: the chunk is still 'sent', and recording the same partners again on resume is idempotent.
  */
-import type { AttributeValue, ImportItem } from '../brevo/platform.js';
-import type { PartnerSyncStore } from '../store/partner-sync.js';
 import type { Chunk, InitialSyncStore } from '../store/initial-sync.js';
-import { contactFromItem } from './chunker.js';
 
 const BATCH = 1000;
 
-export function confirmChunk(chunk: Chunk, store: InitialSyncStore, partners: PartnerSyncStore, listIds: number[]): void {
-  for (let after = 0; ;) {
-    const rows = store.chunkContacts(chunk.runId, chunk.seq, after, BATCH);
-    store.transaction(() => {
-      for (const row of rows) {
-        const leftOut = row.leftOut ? (JSON.parse(row.leftOut) as Record<string, AttributeValue>) : undefined;
-        const contact = contactFromItem(JSON.parse(row.item) as ImportItem, listIds, row.blacklisted, leftOut);
-        partners.recordSent(row.partnerId, contact, row.hash);
-        partners.recordRead(row.partnerId, row.writeDate, row.readAt);
-      }
-    });
-    if (rows.length < BATCH) break;
-    after = rows[rows.length - 1].row;
-  }
+export function confirmChunk(chunk: Chunk, store: InitialSyncStore): void {
+  store.recordChunkSent(chunk.runId, chunk.seq, BATCH);
   store.transaction(() => {
     store.markCompleted(chunk.runId, chunk.seq);
     store.dropChunkContacts(chunk.runId, chunk.seq);

@@ -177,9 +177,8 @@ class RunState {
     const open = (this.open[kind] ??= {
       seq: this.nextSeq++, blacklisted: kind === 'blacklisted', contacts: 0, bytes: 0, firstPartnerId: partner.id, lastPartnerId: partner.id,
     });
-    const leftOut = accepted.leaveOut.length ? JSON.stringify(Object.fromEntries(accepted.leaveOut.map((n) => [n, contact.attributes[n]]))) : null;
     this.sync.stage(this.runId, open.seq, {
-      partnerId: partner.id, blacklisted: open.blacklisted, bytes: need - 1, item, leftOut, hash: contactHash(contact),
+      partnerId: partner.id, blacklisted: open.blacklisted, bytes: need - 1, item, contact: JSON.stringify(contact), hash: contactHash(contact),
       writeDate: partner.write_date, readAt,
     });
     open.contacts++;
@@ -230,7 +229,7 @@ class RunState {
   private apply(outcome: Outcome): void {
     const chunk = this.sync.chunk(this.runId, outcome.seq);
     if (!chunk) return;
-    if (outcome.status === 'completed') confirmChunk(chunk, this.sync, this.deps.store.partners, this.deps.listIds);
+    if (outcome.status === 'completed') confirmChunk(chunk, this.sync);
     else this.sync.markFailed(this.runId, outcome.seq, outcome.reason ?? 'import process failed');
   }
 

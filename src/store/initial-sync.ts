@@ -31,8 +31,8 @@ export interface StagedContact {
   bytes: number;
   /** The import row as sent (JSON). */
   item: string;
-  /** Phone attributes of the mapped contact kept out of the row (JSON), or null. */
-  leftOut: string | null;
+  /** The mapped contact (JSON), phone attributes kept out of the row included: what partner_sync records. */
+  contact: string;
   /** Hash of the mapped contact, recorded as sent once the import is confirmed. */
   hash: string;
   writeDate: string;
@@ -108,7 +108,7 @@ export class InitialSyncStore {
       WHERE run_id = ? AND key IN (SELECT value FROM json_each(?))`);
     this.addIdentifierStatement = db.prepare('INSERT OR IGNORE INTO initial_sync_identifiers (run_id, key, partner_id) VALUES (?, ?, ?)');
     this.stageStatement = db.prepare(`INSERT INTO initial_sync_contacts
-      (run_id, chunk, partner_id, blacklisted, bytes, item, left_out, hash, write_date, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      (run_id, chunk, partner_id, blacklisted, bytes, item, contact, hash, write_date, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   }
 
   transaction<T>(fn: () => T): T {
@@ -204,7 +204,7 @@ export class InitialSyncStore {
 
   /** Adds a row to chunk `seq` (rows arrive in partner id order). */
   stage(runId: number, seq: number, c: StagedContact): void {
-    this.stageStatement.run(runId, seq, c.partnerId, c.blacklisted ? 1 : 0, c.bytes, c.item, c.leftOut, c.hash, c.writeDate, c.readAt);
+    this.stageStatement.run(runId, seq, c.partnerId, c.blacklisted ? 1 : 0, c.bytes, c.item, c.contact, c.hash, c.writeDate, c.readAt);
   }
 
   /** Chunks with rows but no chunk row: the ones an interrupted run was still filling (one per kind at most). */
@@ -239,13 +239,28 @@ export class InitialSyncStore {
     return this.db.prepare('SELECT item FROM initial_sync_contacts WHERE run_id = ? AND chunk = ? ORDER BY rowid LIMIT ?').pluck().iterate(runId, seq, limit) as IterableIterator<string>;
   }
 
-  /** A chunk's rows after row `afterRow`, a batch at a time (the caller writes between batches). */
-  chunkContacts(runId: number, seq: number, afterRow: number, limit: number): Array<StagedContact & { row: number }> {
-    return (this.db
-      .prepare(`SELECT rowid AS row, partner_id AS partnerId, blacklisted, bytes, item, left_out AS leftOut, hash, write_date AS writeDate,
-          read_at AS readAt FROM initial_sync_contacts WHERE run_id = ? AND chunk = ? AND rowid > ? ORDER BY rowid LIMIT ?`)
-      .all(runId, seq, afterRow, limit) as Array<Omit<StagedContact, 'blacklisted'> & { row: number; blacklisted: number }>)
-      .map((r) => ({ ...r, blacklisted: r.blacklisted === 1 }));
+  /**
+   * Records a confirmed chunk's partners in partner_sync, as PartnerSyncStore.recordSent and recordRead would, inside
+   * SQLite: `batch` rows per transaction (SQLite holds every page a transaction dirties until it commits), so a chunk
+   * spread over the whole partner table never costs more than one batch of memory. Rows staged before migration 4
+   * have no contact and are left out: their partners are merely sent again at their next change.
+   */
+  recordChunkSent(runId: number, seq: number, batch: number): void {
+    const boundary = this.db.prepare(`SELECT rowid FROM initial_sync_contacts WHERE run_id = ? AND chunk = ? AND rowid > ?
+      ORDER BY rowid LIMIT 1 OFFSET ?`).pluck();
+    const record = this.db.prepare(`INSERT INTO partner_sync
+        (partner_id, contact_hash, contact_json, email, blacklisted, sent_at, skip_reason, duplicate_of, read_write_date, read_at)
+      SELECT partner_id, hash, contact, json_extract(contact, '$.email'), blacklisted, @now, NULL, NULL, write_date, read_at
+        FROM initial_sync_contacts WHERE run_id = @runId AND chunk = @seq AND rowid > @after AND rowid <= @upTo AND contact IS NOT NULL
+      ON CONFLICT (partner_id) DO UPDATE SET contact_hash = excluded.contact_hash, contact_json = excluded.contact_json,
+        email = excluded.email, blacklisted = excluded.blacklisted, sent_at = excluded.sent_at, skip_reason = NULL,
+        duplicate_of = NULL, read_write_date = excluded.read_write_date, read_at = excluded.read_at`);
+    for (let after = 0; after !== Number.MAX_SAFE_INTEGER;) {
+      const last = boundary.get(runId, seq, after, batch - 1) as number | undefined;
+      const upTo = last ?? Number.MAX_SAFE_INTEGER;
+      this.transaction(() => record.run({ now: this.now(), runId, seq, after, upTo }));
+      after = upTo;
+    }
   }
 
   dropChunkContacts(runId: number, seq: number): void {

@@ -152,4 +152,10 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX import_completions_run ON import_completions (run_id, id);
   `,
+  /* 4: a staged initial-sync row carries its mapped contact, so confirming an import is one INSERT … SELECT */ `
+  ALTER TABLE initial_sync_contacts ADD COLUMN contact TEXT;
+  `,
+  /* 5: the outbox finds a key's running job by index (claims, and the burst's count of due jobs, skip running keys) */ `
+  CREATE INDEX jobs_key_status ON jobs (kind, key, status);
+  `,
 ];
