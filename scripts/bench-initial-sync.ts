@@ -28,13 +28,14 @@ const options = new Command('bench:initial-sync')
   .option('--partners <n>', 'partners to seed', (v) => Number.parseInt(v, 10), 100_000)
   .option('--page-size <n>', 'partners per Odoo page', (v) => Number.parseInt(v, 10), 2000)
   .option('--poll-seconds <s>', 'fallback poll interval of the run', Number, 5)
+  .option('--chunk-bytes <n>', 'largest import body (default: the configured one)', (v) => Number.parseInt(v, 10))
   .option('--compiled', 'run the sync compiled by tsc rather than through tsx')
   .option('--serve-brevo', 'internal: serve the fake Brevo until stdin closes')
   .parse()
-  .opts<{ partners: number; pageSize: number; pollSeconds: number; compiled?: boolean; serveBrevo?: boolean }>();
+  .opts<{ partners: number; pageSize: number; pollSeconds: number; chunkBytes?: number; compiled?: boolean; serveBrevo?: boolean }>();
 
-/** Matches the npm script's heap cap, so the compiled run is the same process minus tsx. */
-const HEAP_FLAG = '--max-old-space-size=256';
+/** The npm script's heap settings, so the compiled run is the same process minus tsx. */
+const HEAP_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=4'];
 
 type ChildReport = Report & { process: { peakRssMb: number; decodeSeconds: number; cpuSeconds: number } };
 
@@ -87,7 +88,7 @@ function runSync(env: NodeJS.ProcessEnv, compiled: string | undefined): Promise<
   const nodeArgs = (process.env.BENCH_SYNC_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = ['--json', '--batch-size', String(options.pageSize)];
   const child = compiled
-    ? spawn(process.execPath, [HEAP_FLAG, ...nodeArgs, compiled, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+    ? spawn(process.execPath, [...HEAP_FLAGS, ...nodeArgs, compiled, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
     : spawn('npm', ['run', '--silent', 'initial-sync', '--', ...args], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -112,7 +113,7 @@ async function bench(): Promise<void> {
   const sidecar = createSidecar(loadConfig(env), createLogger('silent'), { cron: false });
   const port = await sidecar.start();
   const configFile = join(dirname(databasePath), 'bench.json');
-  writeFileSync(configFile, JSON.stringify({ initialSync: { pollSeconds: options.pollSeconds } }));
+  writeFileSync(configFile, JSON.stringify({ initialSync: { pollSeconds: options.pollSeconds, ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}) } }));
 
   const report = await runSync({ ...env, PUBLIC_URL: `http://127.0.0.1:${port}`, CONFIG_FILE: configFile, LOG_LEVEL: 'silent' }, compiled);
   const contacts = await brevo.contacts();

@@ -3,10 +3,19 @@
  * Starts the fakes and the real sidecar process and measures intake alone: N Brevo events posted in verified batches
  * of B (8 requests in flight), then single-event requests at 500 requests/s. The process is then restarted with the
  * default coalescing, and applies what it stored to the fake Odoo. Prints one JSON line.
+ *
+ * Every request carries the bearer token and an HMAC signature, both checked. Bodies and signatures are built before
+ * the clock starts, and requests go through keep-alive agents, so that the load generator costs little of the two
+ * cores. Wall-clock figures depend on what else the machine runs; the CPU time the sidecar process spent per event
+ * (from /proc, Linux) does much less, and is reported beside them.
  */
 import { Command } from 'commander';
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import os from 'node:os';
 import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { loadConfig, PROJECT_ROOT } from '../src/config.js';
@@ -14,7 +23,7 @@ import { OdooXmlRpcClient } from '../src/crm/odoo-xmlrpc.js';
 import { setupCrmFields } from '../src/crm/setup-fields.js';
 import { startFakeOdoo } from '../test/fakes/odoo/index.js';
 import { startFakeBrevo } from '../test/fakes/brevo/index.js';
-import { BREVO_KEY, fakeEnv, tempDatabasePath, waitFor, WEBHOOK_TOKEN } from '../test/helpers/harness.js';
+import { BREVO_KEY, fakeEnv, HMAC_SECRET, tempDatabasePath, waitFor, WEBHOOK_TOKEN } from '../test/helpers/harness.js';
 
 const options = new Command('bench:webhooks')
   .option('--events <n>', 'events to post in batches', (v) => Number.parseInt(v, 10), 100_000)
@@ -40,7 +49,7 @@ function brevoEvent(i: number): Record<string, unknown> {
 const odoo = await startFakeOdoo();
 const brevo = await startFakeBrevo({ apiKeys: [BREVO_KEY] });
 const databasePath = tempDatabasePath();
-const env = { ...fakeEnv(odoo, brevo, databasePath), WEBHOOK_BEARER_TOKENS: WEBHOOK_TOKEN, LOG_LEVEL: 'info' };
+const env = { ...fakeEnv(odoo, brevo, databasePath), WEBHOOK_BEARER_TOKENS: WEBHOOK_TOKEN, WEBHOOK_HMAC_SECRETS: HMAC_SECRET, LOG_LEVEL: 'info', XCP: process.env.XCP ?? '' };
 const config = loadConfig(env);
 await setupCrmFields(new OdooXmlRpcClient({ ...config.odoo, timeoutMs: 30_000 }), config.inbound.fields, false);
 odoo.store.create('res.partner', Array.from({ length: options.partners }, (_, i) => ({ name: `Reader ${i}`, email: `reader${i}@example.com` })));
@@ -55,7 +64,7 @@ writeFileSync(applyConfig, JSON.stringify({ cron: quietCron }));
 const runs = { partners: 0, blacklisted: 0, crmCalls: 0, count: 0 };
 
 /** Starts the sidecar and resolves with its port; from then on only the apply-run reports of its log are kept. */
-async function startSidecar(configFile: string): Promise<{ port: number; stop: () => Promise<void> }> {
+async function startSidecar(configFile: string): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(PROJECT_ROOT, 'src/main.ts')], {
     env: { PATH: process.env.PATH, ...env, CONFIG_FILE: configFile }, stdio: ['ignore', 'pipe', 'inherit'],
@@ -73,42 +82,81 @@ async function startSidecar(configFile: string): Promise<{ port: number; stop: (
     }
   });
   await waitFor(() => port, 30_000, 'the sidecar to listen');
-  return { port, stop: async () => { child.kill('SIGTERM'); await new Promise((r) => child.once('exit', r)); } };
+  return { port, pid: child.pid!, stop: async () => { child.kill('SIGTERM'); await new Promise((r) => child.once('exit', r)); } };
+}
+
+/** CPU seconds (user + system, all threads) a process has used so far; NaN where /proc is not there. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime: fields 14 and 15, in 1/100 s
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** A request ready to send: the body and its headers (bearer token and HMAC signature). */
+interface Prepared {
+  body: Buffer;
+  headers: Record<string, string | number>;
+}
+
+function prepare(json: string): Prepared {
+  const body = Buffer.from(json, 'utf8');
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${WEBHOOK_TOKEN}`,
+      'x-sendinblue-signature': createHmac('sha256', HMAC_SECRET).update(body).digest('hex'),
+    },
+  };
 }
 
 const intake = await startSidecar(intakeConfig);
-const url = `http://127.0.0.1:${intake.port}/webhooks/brevo`;
-const headers = { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_TOKEN}` };
 let rejected = 0;
 
-async function post(body: string): Promise<number> {
+/** Posts one prepared request; resolves with its latency in ms (from the moment it was asked for). */
+function post(agent: Agent, prepared: Prepared): Promise<number> {
   const started = performance.now();
-  const response = await fetch(url, { method: 'POST', headers, body });
-  await response.arrayBuffer();
-  if (response.status !== 200) rejected += 1;
-  return performance.now() - started;
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: intake.port, path: '/webhooks/brevo', method: 'POST', agent, headers: prepared.headers }, (res) => {
+      if (res.statusCode !== 200) rejected += 1;
+      res.resume().on('end', () => resolve(performance.now() - started));
+    });
+    req.on('error', reject).end(prepared.body);
+  });
 }
 
 // Phase 1: batches, 8 in flight.
-const bodies = Array.from({ length: Math.ceil(options.events / options.batch) }, (_, r) =>
-  JSON.stringify(Array.from({ length: Math.min(options.batch, options.events - r * options.batch) }, (_, i) => brevoEvent(r * options.batch + i))));
+const batches = Array.from({ length: Math.ceil(options.events / options.batch) }, (_, r) =>
+  prepare(JSON.stringify(Array.from({ length: Math.min(options.batch, options.events - r * options.batch) }, (_, i) => brevoEvent(r * options.batch + i)))));
+const singleBodies = Array.from({ length: options.singleSeconds * 500 }, (_, i) => prepare(JSON.stringify(brevoEvent(i))));
+const batchAgent = new Agent({ keepAlive: true, maxSockets: 8 });
 const batchLatencies: number[] = [];
 const batchStart = performance.now();
+const [serverBefore, clientBefore] = [cpuSeconds(intake.pid), process.cpuUsage()];
 let next = 0;
 await Promise.all(Array.from({ length: 8 }, async () => {
-  while (next < bodies.length) batchLatencies.push(await post(bodies[next++]));
+  while (next < batches.length) batchLatencies.push(await post(batchAgent, batches[next++]));
 }));
 const batchSeconds = (performance.now() - batchStart) / 1000;
+const batchServerCpu = cpuSeconds(intake.pid) - serverBefore;
+const batchClientCpu = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(clientBefore));
+batchAgent.destroy();
 
-// Phase 2: single events at 500 requests/s offered load.
+// Phase 2: single events at 500 requests/s offered load (open loop: a slow answer does not slow the offer).
+const singleAgent = new Agent({ keepAlive: true, maxSockets: 256 });
 const singles: Promise<number>[] = [];
 const singleStart = performance.now();
-for (let i = 0; i < options.singleSeconds * 500; i++) {
+const singleServerBefore = cpuSeconds(intake.pid);
+for (let i = 0; i < singleBodies.length; i++) {
   const wait = singleStart + i * 2 - performance.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  singles.push(post(JSON.stringify(brevoEvent(i))));
+  singles.push(post(singleAgent, singleBodies[i]));
 }
 const singleLatencies = await Promise.all(singles);
+const singleServerCpu = cpuSeconds(intake.pid) - singleServerBefore;
+singleAgent.destroy();
 await intake.stop();
 
 // Phase 3: restarted with the default coalescing, the sidecar applies what it stored.
@@ -128,6 +176,10 @@ process.stdout.write(`${JSON.stringify({
   p50_ms: percentile(batchLatencies, 50),
   p99_ms: percentile(batchLatencies, 99),
   single_p99_ms: percentile(singleLatencies, 99),
+  server_cpu_us_per_event: Math.round((batchServerCpu / options.events) * 1e7) / 10,
+  client_cpu_us_per_event: Math.round((batchClientCpu / options.events) * 1e7) / 10,
+  server_cpu_us_per_single: Math.round((singleServerCpu / singleBodies.length) * 1e6),
+  load_average: os.loadavg()[0],
   rejected,
   crm_calls: crmCalls,
   partners: options.partners,

@@ -9,15 +9,15 @@ import { Command } from 'commander';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, projectPath } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { createSidecar } from '../src/sidecar.js';
 import { OdooXmlRpcClient } from '../src/crm/odoo-xmlrpc.js';
-import { setupCrmFields } from '../src/crm/setup-fields.js';
 import { BrevoSdkPlatform } from '../src/brevo/brevo-sdk.js';
-import { setupBrevo } from '../src/outbound/brevo-setup.js';
-import { Pacer } from '../src/outbound/pacer.js';
-import { registerWebhooks } from '../src/brevo/webhook-registration.js';
+import { loadFieldMap } from '../src/outbound/field-map.js';
+import { connectSettings } from '../src/connect/settings.js';
+import { runConnect } from '../src/connect/connect.js';
+import { formatReport } from '../src/connect/report.js';
 import { initialSyncFromConfig } from '../src/initial-sync/from-config.js';
 import { createProgress } from '../src/initial-sync/progress.js';
 import { startFakeOdoo } from '../test/fakes/odoo/index.js';
@@ -55,15 +55,15 @@ const url = `http://127.0.0.1:${port}`;
 env.PUBLIC_URL = url;
 say(`fake Odoo ${odoo.url} (db crm, admin/admin, ${options.partners} partners) · fake Brevo ${brevo.baseUrl} · sidecar ${url}`);
 
-say('set-up: Brevo attributes, CRM engagement fields and form page, Brevo webhooks');
-const platform = new BrevoSdkPlatform(config.brevo);
-const pacer = new Pacer({ intervalCap: 5, intervalMs: 1000, authProbeMs: 5000, probe: () => platform.probe() });
-const attributes = await setupBrevo(platform, ['FIRSTNAME', 'LASTNAME', 'SMS', 'COMPANY', 'ADDRESS', 'CITY', 'POSTAL_CODE', 'STATE', 'COUNTRY', 'TAGS'], config.brevo.listIds, false, (c) => pacer.run(c));
-pacer.stop();
+say('set-up with `npm run connect`: credentials, Brevo attributes, CRM fields and form page, automation rule, Brevo webhooks');
 const crm = new OdooXmlRpcClient({ ...config.odoo, timeoutMs: 10_000 });
-const fields = await setupCrmFields(crm, config.inbound.fields, false);
-const hooks = await registerWebhooks({ apiKey: BREVO_KEY, baseUrl: brevo.baseUrl, url: `${url}/webhooks/brevo`, bearerToken: TOKEN, dryRun: false });
-console.log(`  attributes created: ${attributes.created.join(', ')}\n  CRM fields created: ${fields.created.length}, form page: ${fields.view}\n  webhooks: ${hooks.map((h) => `${h.type} ${h.action}`).join(', ')}`);
+const connected = await runConnect(
+  { crm, platform: new BrevoSdkPlatform(config.brevo) },
+  connectSettings({ ...config, publicUrl: url }, loadFieldMap(projectPath(config.fieldMapFile))),
+  { dryRun: false, undo: false, keepFields: false },
+);
+process.stdout.write(formatReport(connected));
+if (!connected.ok) throw new Error('the demo set-up failed');
 
 say('initial sync (Brevo import endpoint, notifyUrl back to the sidecar)');
 const sync = await initialSyncFromConfig({ ...config, publicUrl: url, initialSync: { ...config.initialSync, pollSeconds: 1 } }, {}, createProgress(process.stderr, 2000));
@@ -71,7 +71,7 @@ const r = sync.report as unknown as Record<string, unknown>;
 console.log(`  ${JSON.stringify({ status: r.status, read: r.partnersRead, imported: r.contactsImported, skipped: r.skipped, chunks: r.chunks, brevoCalls: r.brevoCalls })}`);
 console.log(`  Brevo now holds ${brevo.state.contacts.size} contacts`);
 
-say('changes in the CRM reach Brevo (an automation-rule push, and the blacklist poll)');
+say('changes in the CRM reach Brevo (pushed by the automation rule, and found by the blacklist poll)');
 const ids = odoo.store.search('res.partner', [['email', '!=', false], ['is_company', '=', false]], { limit: 3, order: 'id asc' });
 const [moved, renamed, optedOut] = ids;
 odoo.store.write('res.partner', [moved], { city: 'Lisboa' });
@@ -79,7 +79,10 @@ odoo.store.write('res.partner', [renamed], { email: 'new.address@example.com' })
 const optedOutEmail = String(odoo.store.read('res.partner', [optedOut], ['email_normalized'])[0].email_normalized);
 odoo.store.create('mail.blacklist', { email: optedOutEmail });
 const callsBefore = brevo.calls.length;
-await fetch(`${url}/hooks/odoo/${config.crmHookSecret}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids: [moved, renamed] }) });
+const hookPosts = () => odoo.store.webhooks.deliveries.filter((d) => d.status === 202).length;
+// The rule posts on its own once the writes are made (blacklisting fires no rule: the poll finds it).
+await waitUntil(() => hookPosts() >= 2);
+console.log(`  automation rule posts to the sidecar: ${hookPosts()} (one per change)`);
 await sidecar.blacklistPoll();
 await waitUntil(() => sidecar.store.jobs.stats().pending + sidecar.store.jobs.stats().running === 0);
 for (const id of [moved, renamed, optedOut]) {
@@ -103,6 +106,7 @@ const batch = [
   { event: 'hard_bounce', email: emailOf(bouncer), ts_event: now - 5, reason: '550 mailbox unavailable', 'message-id': '<demo-3@brevo>' },
 ];
 const callsBeforeWebhooks = brevo.calls.length;
+const postsBeforeWebhooks = hookPosts();
 const post = (body: unknown, token: string) =>
   fetch(`${url}/webhooks/brevo`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) })
     .then(async (res) => `${res.status} ${await res.text()}`);
@@ -120,8 +124,9 @@ await sidecar.blacklistPoll();
 await sidecar.enqueuer.enqueue(touched, { source: 'demo' });
 await waitUntil(() => sidecar.store.jobs.stats().pending + sidecar.store.jobs.stats().running === 0);
 console.log(`  Brevo calls caused by writing engagement and opt-outs back, after a blacklist poll and a push: ${brevo.calls.length - callsBeforeWebhooks} (no echo)`);
+console.log(`  automation rule posts caused by writing engagement back: ${hookPosts() - postsBeforeWebhooks} (not trigger fields)`);
 
-say(`status: ${url}/readyz · metrics: ${url}/metrics · Brevo state: ${brevo.url}/__fake/state`);
+say(`status page: ${url}/status (admin token ${config.adminToken}) · ${url}/readyz · ${url}/metrics · Brevo state: ${brevo.url}/__fake/state`);
 if (options.exit) {
   await sidecar.stop();
   await Promise.all([odoo.close(), brevo.close()]);

@@ -33,7 +33,13 @@ const verificationOverride = z.object({
 
 const crmField = z.string().regex(/^x_\w+$/, 'custom Odoo fields start with x_');
 
-const cronExpression = z.string().refine((v) => cron.validate(v), 'must be a cron expression such as "* * * * *"');
+/** A node-cron schedule, or "off" to switch the job off. */
+const cronExpression = z.string().refine((v) => v === 'off' || cron.validate(v), 'must be a cron expression such as "* * * * *", or "off"');
+
+/** A switch: "on"/"off" (what an environment variable carries) or a boolean (in a config file). */
+const onOff = z
+  .union([z.boolean(), z.enum(['on', 'off'])], { error: 'must be "on" or "off"' })
+  .transform((v) => v === true || v === 'on');
 
 export const configSchema = z.object({
   odoo: z.object({
@@ -67,6 +73,8 @@ export const configSchema = z.object({
     hookDelaySeconds: z.coerce.number().min(0).describe('Delay before a CRM-pushed job runs, so it reads the committed record'),
     authProbeSeconds: positiveInt.describe('How often a paused queue probes Brevo after a 401/403'),
     maxRateLimitPauseSeconds: positiveInt.describe('Upper bound on a pause asked by x-sib-ratelimit-reset'),
+    burstThreshold: z.coerce.number().int().min(0)
+      .describe('More due partner jobs than this in the outbox are drained together through Brevo imports (one call per chunk) instead of one call each'),
   }),
   webhooks: z.object({
     hmacSecrets: secretList.describe('Secrets of the hmac scheme (X-Sendinblue-Signature), all providers; several for rotation'),
@@ -106,8 +114,12 @@ export const configSchema = z.object({
     }).describe('Names of the engagement fields on res.partner (created by npm run setup-crm-fields)'),
   }),
   cron: z.object({
-    incrementalSync: cronExpression.describe('Schedule of the write_date incremental sync'),
+    incrementalSync: cronExpression.describe('Schedule of the write_date incremental sync ("off" switches a job off)'),
     blacklistPoll: cronExpression.describe('Schedule of the mail.blacklist poll'),
+    fullReconciliation: cronExpression.describe('Schedule of the full reconciliation: every partner compared with the last contact sent, differences enqueued'),
+    brevoOptOuts: cronExpression.describe("Schedule of the Brevo → CRM opt-out reconciliation (contacts modified since the last run, blocklisted ones applied to Odoo)"),
+    housekeeping: cronExpression.describe('Schedule of the housekeeping (old applied events and cron run rows deleted)'),
+    retentionDays: positiveInt.describe('Age after which housekeeping deletes applied or ignored events and cron run rows (dead letters are kept)'),
     overlapMinutes: z.coerce.number().min(0).describe('Window re-scanned behind the watermark (slow Odoo transactions)'),
     pageSize: positiveInt.describe('Partners read per XML-RPC page'),
     startFrom: z
@@ -120,6 +132,12 @@ export const configSchema = z.object({
     chunkBytes: positiveInt.max(10 * 1024 * 1024, 'Brevo refuses import bodies over 10 MB').describe('Largest serialised body of one Brevo import (Brevo recommends ~8 MB, refuses 10 MB)'),
     extraDomain: z.array(z.union([z.enum(['&', '|', '!']), z.tuple([z.string(), z.string(), z.unknown()])])).describe('Odoo domain (JSON) added to "has an e-mail and is active", e.g. [["customer_rank", ">", 0]]'),
     pollSeconds: z.coerce.number().positive().describe('Least interval between two GET /processes polls (Brevo allows 100 such calls per hour)'),
+  }),
+  process: z.object({
+    workers: onOff.describe('Run the outbox worker (CRM → Brevo) and the inbox apply worker (Brevo → CRM) here; "off": accepted jobs and events wait in SQLite for a process that runs them'),
+    cron: onOff.describe('Run the cron jobs here ("off": none is scheduled)'),
+    shutdownSeconds: z.coerce.number().positive()
+      .describe('On SIGTERM/SIGINT, how long requests and jobs in flight get to finish; jobs cut then go back to the outbox'),
   }),
 });
 
@@ -145,6 +163,8 @@ export const ENV_VARS: Record<string, { path: string; secret?: boolean; list?: b
   WEBHOOK_STANDARD_SECRETS: { path: 'webhooks.standardSecrets', secret: true, list: true },
   WEBHOOK_BEARER_TOKENS: { path: 'webhooks.bearerTokens', secret: true, list: true },
   WEBHOOK_BASIC_CREDENTIALS: { path: 'webhooks.basicCredentials', secret: true, list: true },
+  WORKERS: { path: 'process.workers' },
+  CRON: { path: 'process.cron' },
 };
 
 export class ConfigError extends Error {
@@ -211,6 +231,10 @@ export const initialSyncToolSchema = configSchema.pick({
   odoo: true, brevo: true, publicUrl: true, databasePath: true, fieldMapFile: true, logLevel: true, initialSync: true,
 });
 export type InitialSyncToolConfig = z.infer<typeof initialSyncToolSchema>;
+export const connectToolSchema = configSchema.pick({
+  odoo: true, brevo: true, publicUrl: true, crmHookSecret: true, webhooks: true, inbound: true, fieldMapFile: true, logLevel: true,
+});
+export type ConnectToolConfig = z.infer<typeof connectToolSchema>;
 
 export function loadConfigWith<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   let raw = readJsonFile(DEFAULT_CONFIG_FILE, 'config/default.json');

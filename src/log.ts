@@ -1,31 +1,80 @@
 /**
- * pino logger. Secrets are redacted by configuration, not by care: any field with one of these names, at any of the
- * depths we log, is replaced before serialisation.
+ * pino logger: JSON lines, or pino-pretty's coloured lines when stdout is a terminal. Secrets are redacted by
+ * configuration, not by care: any property named like a secret, at any depth, is replaced before serialisation.
+ * Log lines carry the id of the HTTP request or outbox job they belong to (withLogContext), without the code that
+ * logs having to pass it along.
  */
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createRequire } from 'node:module';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
-const SECRET_KEYS = [
-  'password', 'apiKey', 'api_key', 'api-key', 'token', 'secret', 'authorization', 'Authorization',
-  'crmHookSecret', 'x-sendinblue-signature', 'webhook-signature', 'cookie',
-];
+/** Property names (compared lower-case) whose values never reach a log line. */
+const SECRET_KEYS = new Set([
+  'password', 'apikey', 'api_key', 'api-key', 'token', 'tokens', 'secret', 'secrets', 'credentials', 'authorization',
+  'proxy-authorization', 'cookie', 'set-cookie', 'crmhooksecret', 'admintoken', 'bearertokens', 'hmacsecrets',
+  'standardsecrets', 'basiccredentials', 'x-sendinblue-signature', 'webhook-signature', 'x-signature', 'csrf',
+]);
+const CENSOR = '[redacted]';
+const MAX_DEPTH = 10;
 
-/** Paths pino redacts: the key itself and the same key one or two objects deep (config sections, headers). */
-export const REDACT_PATHS = SECRET_KEYS.flatMap((key) => {
-  const k = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
-  const dot = k.startsWith('[') ? '' : '.';
-  return [k, `*${dot}${k}`, `*.*${dot}${k}`];
-});
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/** A copy of `value` with every secret-named property censored; errors, dates and buffers are left to serializers. */
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (depth > MAX_DEPTH) return value;
+  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1));
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = SECRET_KEYS.has(key.toLowerCase()) && item !== undefined ? CENSOR : redactSecrets(item, depth + 1);
+  }
+  return out;
+}
+
+const context = new AsyncLocalStorage<Record<string, unknown>>();
+
+/** Runs `fn` with these fields (e.g. `{ reqId }`, `{ jobId }`) added to every line it logs, across awaits. */
+export function withLogContext<T>(fields: Record<string, unknown>, fn: () => T): T {
+  return context.run({ ...context.getStore(), ...fields }, fn);
+}
+
+/** pino-pretty when it is installed (a development dependency: production logs are JSON anyway). */
+function prettyStream(destination: DestinationStream | undefined): DestinationStream | undefined {
+  try {
+    const pretty = createRequire(import.meta.url)('pino-pretty') as (options: Record<string, unknown>) => DestinationStream;
+    return pretty({ colorize: !destination, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', destination: destination ?? 1 });
+  } catch {
+    return undefined;
+  }
+}
+
+export function usesPrettyOutput(format: LogFormat, isTty = !!process.stdout.isTTY): boolean {
+  return format === 'pretty' || (format === 'auto' && isTty);
+}
+
+/** A logger writing to `destination` (stdout by default), pretty when `format` says so or stdout is a terminal. */
+export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'auto'): Logger {
   const options: LoggerOptions = {
     level,
     base: { service: 'odoo-brevo-sidecar' },
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: () => context.getStore() ?? {},
+    formatters: {
+      log: (object) => redactSecrets(object) as Record<string, unknown>,
+      bindings: (bindings) => redactSecrets(bindings) as Record<string, unknown>,
+    },
   };
-  return destination ? pino(options, destination) : pino(options);
+  // "auto" looks at the process's stdout: a test's or tool's own destination stays JSON unless asked otherwise.
+  const pretty = format === 'pretty' || (!destination && usesPrettyOutput(format));
+  const stream = (pretty ? prettyStream(destination) : undefined) ?? destination;
+  return stream ? pino(options, stream) : pino(options);
 }
 
 /** Removes the secret segment of /hooks/odoo/:secret from a URL before it is logged. */

@@ -29,6 +29,7 @@ export function createMetrics(store: Store, now: () => number = Date.now) {
   return {
     registry,
     jobs: counter('sidecar_jobs_total', 'Outbox jobs finished, by kind and outcome (done, dead)', ['kind', 'outcome']),
+    contactsSent: counter('sidecar_contacts_sent_total', 'Contacts created or updated in Brevo, by way (call: one by one; import: in a burst)', ['via']),
     brevoCalls: counter('sidecar_brevo_calls_total', 'Brevo API calls by endpoint and status', ['endpoint', 'status']),
     brevoLatency: new Histogram({
       name: 'sidecar_brevo_call_seconds', help: 'Brevo API call latency', labelNames: ['endpoint'], registers: [registry],
@@ -38,8 +39,15 @@ export function createMetrics(store: Store, now: () => number = Date.now) {
     crmCalls: counter('sidecar_crm_calls_total', 'Odoo calls by model and method', ['model', 'method']),
     crmFaults: counter('sidecar_crm_faults_total', 'Odoo faults and transport errors, by code', ['code']),
     webhookRequests: counter('sidecar_webhook_requests_total', 'Webhook requests by provider and answer status', ['provider', 'status']),
-    webhookEvents: counter('sidecar_webhook_events_total', 'Webhook events by provider and outcome (accepted, duplicate, ignored, invalid)', ['provider', 'outcome']),
+    webhookEvents: counter(
+      'sidecar_webhook_events_total',
+      'Webhook events by provider, outcome (accepted: stored to apply; ignored: stored, nothing to apply; duplicate; invalid) and normalised type (none for invalid)',
+      ['provider', 'outcome', 'type'],
+    ),
     appliedEvents: counter('sidecar_applied_events_total', 'Events by apply outcome (applied, retried, dead)', ['outcome']),
-    cronRuns: counter('sidecar_cron_runs_total', 'Cron runs by job and outcome', ['job', 'outcome']),
+    cronRuns: counter('sidecar_cron_runs_total', 'Cron runs by job and outcome (ok, error, interrupted, skipped_overlap)', ['job', 'outcome']),
+    housekeepingDeleted: counter('sidecar_housekeeping_deleted_total', 'Rows deleted by housekeeping, by table (events, runs)', ['table']),
+    bursts: counter('sidecar_bursts_total', 'Outbox bursts drained through Brevo imports', []),
+    burstJobs: counter('sidecar_burst_jobs_total', 'Jobs of bursts by outcome (imported, unchanged, skipped, ownCall: sent one by one, retried, dead)', ['outcome']),
   };
 }

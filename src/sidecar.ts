@@ -5,8 +5,9 @@
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { projectPath, type Config } from './config.js';
-import type { Logger } from './log.js';
+import { withLogContext, type Logger } from './log.js';
 import { openStore, type Store } from './store/index.js';
+import { startWalCheckpointer, type WalCheckpointer } from './store/wal-checkpointer.js';
 import type { CrmClient } from './crm/client.js';
 import { OdooXmlRpcClient } from './crm/odoo-xmlrpc.js';
 import { PartnerQueries } from './crm/partners.js';
@@ -15,20 +16,28 @@ import { BrevoSdkPlatform } from './brevo/brevo-sdk.js';
 import { Pacer } from './outbound/pacer.js';
 import { OutboxWorker } from './outbound/worker.js';
 import { PartnerEnqueuer, PUSH_PARTNER } from './outbound/enqueuer.js';
-import { pushPartner, type PushDeps } from './outbound/push-partner.js';
+import { pushPartner, type PushDeps, type PushOutcome } from './outbound/push-partner.js';
 import { TagNames } from './outbound/tag-names.js';
 import { extraFields, loadFieldMap } from './outbound/field-map.js';
 import { missingAttributes } from './outbound/brevo-setup.js';
 import { runIncrementalSync } from './cron/incremental-sync.js';
 import { runBlacklistPoll } from './cron/blacklist-poll.js';
 import { startScheduler, type Scheduler } from './cron/scheduler.js';
+import { CronRunner } from './cron/runner.js';
+import { cronJobs } from './cron/jobs.js';
 import { createApp } from './http/app.js';
 import { odooHookRouter } from './http/odoo-hook.js';
-import { healthRouter } from './http/health.js';
-import { webhookRouter } from './http/webhooks.js';
+import { healthRouter, readinessChecks } from './http/health.js';
+import { statusPageRouter } from './http/status-page.js';
+import { webhookRouter, type StoredTally } from './http/webhooks.js';
 import { importCallbackRouter } from './http/import-callback.js';
+import { BURST_MAX_JOBS, drainBurst, type BurstDeps, type BurstReport } from './outbound/burst-drain.js';
+import { BurstCallbacks } from './outbound/burst-completion.js';
+import { burstCallbackRouter } from './outbound/burst-callback.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { metricsRouter } from './http/metrics.js';
+import { metricTotals, ThroughputHistory, ThroughputSampler } from './http/throughput.js';
+import { closeGracefully, settlesWithin } from './http/graceful-close.js';
 import { adminRouter } from './http/admin.js';
 import { PROVIDERS, type Provider } from './inbound/events.js';
 import { endpointVerification } from './inbound/endpoint-config.js';
@@ -54,6 +63,8 @@ export interface Sidecar {
   app: ReturnType<typeof createApp>;
   incrementalSync(): ReturnType<typeof runIncrementalSync>;
   blacklistPoll(): ReturnType<typeof runBlacklistPoll>;
+  /** Runs the cron jobs by name (one at a time per job, each recorded in `runs`), scheduled or on request. */
+  cron: CronRunner;
   /** Starts the worker, cron and the HTTP server; resolves with the bound port. */
   start(): Promise<number>;
   stop(): Promise<void>;
@@ -95,14 +106,28 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
     partners, platform, pacer, syncState: store.partners, tagNames: new TagNames(partners), fieldMap,
     listIds: config.brevo.listIds, log,
   };
+  // Above the threshold, partner jobs drain together through Brevo imports (src/outbound/burst-drain.ts).
+  const burstCallbacks = new BurstCallbacks();
+  const burstDeps: BurstDeps = {
+    ...pushDeps, jobs: store.jobs, deadLetters: store.deadLetters, crm, chunkBytes: config.initialSync.chunkBytes,
+    pollMs: config.initialSync.pollSeconds * 1000, retry: config.outbound.retry,
+    ...(config.publicUrl ? { callbacks: { registry: burstCallbacks, publicUrl: config.publicUrl } } : {}),
+  };
   worker = new OutboxWorker({
     jobs: store.jobs,
     deadLetters: store.deadLetters,
-    handlers: { [PUSH_PARTNER]: (job) => pushPartner(Number(job.key), pushDeps) },
+    handlers: { [PUSH_PARTNER]: (job) => withLogContext({ jobId: job.id }, () => pushPartner(Number(job.key), pushDeps)) },
     retry: config.outbound.retry,
     concurrency: config.outbound.concurrency,
     log,
-    onOutcome: (job, outcome) => metrics.jobs.inc({ kind: job.kind, outcome }),
+    onOutcome: (job, outcome, detail) => {
+      metrics.jobs.inc({ kind: job.kind, outcome });
+      if (outcome === 'done' && (detail as PushOutcome | undefined)?.result === 'sent') metrics.contactsSent.inc({ via: 'call' });
+    },
+    burst: {
+      kind: PUSH_PARTNER, threshold: config.outbound.burstThreshold, maxJobs: BURST_MAX_JOBS,
+      drain: (jobs, ctx) => drainBurst(jobs, burstDeps, ctx).then((report) => countBurst(metrics, report)),
+    },
   });
 
   const applyWorker = new ApplyWorker({
@@ -124,7 +149,22 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
   const pollDeps = { partners, watermarks: store.watermarks, enqueuer, overlapMinutes: config.cron.overlapMinutes };
   const incrementalSync = () => runIncrementalSync({ ...pollDeps, pageSize: config.cron.pageSize, startFrom: config.cron.startFrom });
   const blacklistPoll = () => runBlacklistPoll(pollDeps);
+  const cronRunner = new CronRunner(
+    cronJobs({
+      config, store, crm, platform, pacer, enqueuer, fieldMap, incrementalSync, blacklistPoll,
+      onEventsQueued: (events) => applyWorker.notify(events),
+      onDeleted: (deleted) => Object.entries(deleted).forEach(([table, rows]) => metrics.housekeepingDeleted.inc({ table }, rows)),
+    }),
+    { runs: store.runs, log, onOutcome: (job, outcome) => metrics.cronRuns.inc({ job, outcome }) },
+  );
 
+  // The status page's last-hour chart, sampled from the counters above (src/http/throughput.ts says why in memory).
+  const throughput = new ThroughputSampler(new ThroughputHistory(), {
+    totals: () => metricTotals(metrics),
+    depth: () => { const s = store.jobs.stats(); return s.pending + s.running; },
+  }, { onError: (err) => log.warn({ err: { message: err.message } }, 'could not sample throughput') });
+
+  const readiness = readinessChecks({ db: store.db, crm, platform, pacer });
   const app = createApp(
     [
       odooHookRouter({ secret: config.crmHookSecret, delayMs: config.outbound.hookDelaySeconds * 1000, db: store.db, syncState: store.partners, enqueuer, log }),
@@ -136,65 +176,88 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
         triage: { apiKeyName: config.brevo.apiKeyName, ...config.inbound },
         log,
         onStored: (provider, stored) => {
-          applyWorker.notify(Math.max(0, stored.inserted - stored.ignored));
+          applyWorker.notify(stored.pending);
           countStored(metrics, provider, stored);
         },
         onRejected: (provider, status) => metrics.webhookRequests.inc({ provider, status: String(status) }),
       }),
       importCallbackRouter({ store: store.initialSync, log }),
+      burstCallbackRouter(burstCallbacks, log),
       metricsRouter(metrics.registry),
       adminRouter({ token: config.adminToken, store, enqueuer }),
-      healthRouter({
-        database: async () => ({ ok: store.db.prepare('SELECT 1').pluck().get() === 1 }),
-        crm: async () => ({ ok: (await crm.authenticate()) > 0 }),
-        brevo: async () => (pacer.authPaused ? { ok: false, detail: 'Brevo refused the API key (401/403); queue paused' } : { ok: true }),
-      }),
+      statusPageRouter({ token: config.adminToken, publicUrl: config.publicUrl, store, readiness, queue: pacer, throughput: () => throughput.current() }),
+      healthRouter(readiness),
     ],
     log,
   );
 
   let server: Server | undefined;
   let scheduler: Scheduler | undefined;
+  let checkpointer: WalCheckpointer | undefined;
+  let stopped: Promise<void> | undefined;
+
+  /**
+   * Stops intake at once, then gives requests, jobs, apply runs and cron runs in flight one shared grace period
+   * (`process.shutdownSeconds`) before closing the store. What is cut then is safe: an outbox job goes back to waiting,
+   * an apply run's events stay pending (replayed exactly once), a cron run is marked interrupted, a request's client got
+   * no answer.
+   */
+  async function shutdown(): Promise<void> {
+    const graceMs = config.process.shutdownSeconds * 1000;
+    const [requestsCut, , applyFinished, cronFinished] = await Promise.all([
+      server ? closeGracefully(server, graceMs) : 0,
+      worker!.stop(graceMs),
+      settlesWithin(applyWorker.stop(), graceMs),
+      settlesWithin(Promise.all([scheduler?.stop(), cronRunner.stop()]), graceMs),
+    ]);
+    if (requestsCut || !applyFinished || !cronFinished) {
+      log.warn({ requestsCut, applyRunCut: !applyFinished, cronRunCut: !cronFinished, graceSeconds: config.process.shutdownSeconds }, 'shutdown grace over: cut what was still running');
+    }
+    pacer.stop();
+    await throughput.stop();
+    await checkpointer?.stop();
+    store.close();
+  }
   return {
-    config, store, crm, platform, pacer, worker, applyWorker, enqueuer, app, incrementalSync, blacklistPoll,
+    config, store, crm, platform, pacer, worker, applyWorker, enqueuer, app, incrementalSync, blacklistPoll, cron: cronRunner,
     async start() {
-      worker!.start();
-      applyWorker.start();
-      warnAboutMissingAttributes(platform, pacer, Object.keys(fieldMap.attributes), log);
-      if (overrides.cron !== false) {
-        scheduler = startScheduler(
-          [
-            { name: 'incremental-sync', schedule: config.cron.incrementalSync, run: incrementalSync },
-            { name: 'blacklist-poll', schedule: config.cron.blacklistPoll, run: blacklistPoll },
-          ],
-          log,
-          (job, outcome) => metrics.cronRuns.inc({ job, outcome }),
-        );
+      checkpointer = startWalCheckpointer(store.db, { onError: (message) => log.warn({ message }, 'background WAL checkpoint failed') });
+      const { workers, cron } = config.process;
+      if (workers) {
+        worker!.start();
+        applyWorker.start();
+        warnAboutMissingAttributes(platform, pacer, Object.keys(fieldMap.attributes), log);
       }
+      // Only a process that runs cron jobs may mark cron runs left 'running' as interrupted: they may be another's.
+      if (cron) store.runs.interruptCronRuns();
+      if (cron && overrides.cron !== false) scheduler = startScheduler(cronRunner, log);
+      if (!workers || !cron) log.info({ workers, cron }, 'switched off here: accepted jobs and events wait in SQLite for a process that runs them');
+      throughput.start();
       server = await listen(app, config.port);
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       log.info({ port }, 'sidecar listening');
       return port;
     },
-    async stop() {
-      await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
-      server?.closeAllConnections();
-      await scheduler?.stop();
-      await worker!.stop();
-      await applyWorker.stop();
-      pacer.stop();
-      store.close();
+    stop() {
+      return (stopped ??= shutdown());
     },
   };
 }
 
-function countStored(metrics: Metrics, provider: Provider, stored: { inserted: number; duplicates: number; ignored: number; invalid: number }): void {
+function countBurst(metrics: Metrics, report: BurstReport): void {
+  metrics.bursts.inc();
+  metrics.contactsSent.inc({ via: 'import' }, report.imported);
+  for (const outcome of ['imported', 'unchanged', 'skipped', 'ownCall', 'retried', 'dead'] as const) metrics.burstJobs.inc({ outcome }, report[outcome]);
+}
+
+/** One increment per (outcome, type) the request had, not per event. */
+function countStored(metrics: Metrics, provider: Provider, stored: StoredTally): void {
   metrics.webhookRequests.inc({ provider, status: '200' });
-  metrics.webhookEvents.inc({ provider, outcome: 'accepted' }, Math.max(0, stored.inserted - stored.ignored));
-  metrics.webhookEvents.inc({ provider, outcome: 'ignored' }, stored.ignored);
-  metrics.webhookEvents.inc({ provider, outcome: 'duplicate' }, stored.duplicates);
-  metrics.webhookEvents.inc({ provider, outcome: 'invalid' }, stored.invalid);
+  for (const [key, count] of stored.counts) {
+    const [outcome, type] = key.split(' ');
+    metrics.webhookEvents.inc({ provider, outcome, type }, count);
+  }
 }
 
 function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {

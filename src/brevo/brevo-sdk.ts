@@ -4,7 +4,8 @@
  */
 import { BrevoClient } from '@getbrevo/brevo';
 import type {
-  ContactPayload, ContactRef, ContactUpdate, EmailPlatform, ImportRequest, PlatformAttribute, ProcessState,
+  ContactListQuery, ContactPayload, ContactRef, ContactUpdate, EmailPlatform, ImportRequest, PlatformAttribute, PlatformContact,
+  ProcessState,
 } from './platform.js';
 import { classifyPlatformError } from './errors.js';
 
@@ -115,6 +116,15 @@ export class BrevoSdkPlatform implements EmailPlatform {
         ...(reason ? { errorReason: reason } : {}),
         ...(process.info ? { info: process.info as Record<string, unknown> } : {}),
       };
+    });
+  }
+
+  listContacts(query: ContactListQuery): Promise<PlatformContact[]> {
+    return this.run('getContacts', async () => {
+      const { contacts } = await this.client.contacts.getContacts({ ...query, sort: 'asc' });
+      return contacts.map((c) => ({
+        id: c.id, emailBlacklisted: c.emailBlacklisted, modifiedAt: c.modifiedAt, ...(c.email ? { email: c.email } : {}),
+      }));
     });
   }
 

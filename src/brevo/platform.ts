@@ -47,6 +47,25 @@ export interface EmailPlatform {
   importContacts(request: ImportRequest): Promise<{ processId: number }>;
   /** One import's state. In Brevo's slowest rate-limit bucket (100 calls per hour): call sparingly. */
   getProcess(id: number): Promise<ProcessState>;
+  /** One page of contacts, oldest created first (so a page boundary does not move as contacts are created). */
+  listContacts(query: ContactListQuery): Promise<PlatformContact[]>;
+}
+
+export interface ContactListQuery {
+  /** Only contacts modified at or after this ISO 8601 UTC time. */
+  modifiedSince?: string;
+  limit: number;
+  offset: number;
+}
+
+/** A contact as listed: what the Brevo → CRM reconciliation reads. */
+export interface PlatformContact {
+  id: number;
+  /** Absent for contacts known only by a phone number. */
+  email?: string;
+  emailBlacklisted: boolean;
+  /** ISO 8601 UTC, the platform's own clock. */
+  modifiedAt: string;
 }
 
 /** One row of an import: the CRM id travels as attributes.EXT_ID. */

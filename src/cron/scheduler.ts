@@ -1,49 +1,42 @@
-/** node-cron schedules for the polling jobs: never two runs of one job at once, every run and failure logged. */
+/**
+ * node-cron schedules for the cron jobs. Every tick goes to the runner, which refuses a second concurrent run of a
+ * job and counts it: node-cron's own `noOverlap` is left off because it drops the tick silently (a console line).
+ */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.js';
+import type { CronRunner } from './runner.js';
 
-export interface CronJob {
-  name: string;
-  schedule: string;
-  run: () => Promise<unknown>;
-}
+export const OFF = 'off';
 
 export interface Scheduler {
-  runNow(name: string): Promise<unknown>;
+  /** The jobs that have a schedule (not 'off'). */
+  scheduled: string[];
+  /** Stops the ticks; runs in progress are the runner's to stop. */
   stop(): Promise<void>;
 }
 
-export function startScheduler(jobs: CronJob[], log: Logger, onRun?: (name: string, outcome: 'ok' | 'error') => void): Scheduler {
-  const running = new Map<string, Promise<unknown>>();
-  const execute = (job: CronJob): Promise<unknown> => {
-    const current = running.get(job.name);
-    if (current) return current;
-    const started = Date.now();
-    const promise = job
-      .run()
-      .then((report) => {
-        log.info({ cron: job.name, ms: Date.now() - started, report }, 'cron run done');
-        onRun?.(job.name, 'ok');
-        return report;
-      })
-      .catch((err: Error) => {
-        log.error({ cron: job.name, err: { name: err.name, message: err.message } }, 'cron run failed');
-        onRun?.(job.name, 'error');
-      })
-      .finally(() => running.delete(job.name));
-    running.set(job.name, promise);
-    return promise;
-  };
-  const tasks: ScheduledTask[] = jobs.map((job) => cron.schedule(job.schedule, () => execute(job), { name: job.name, noOverlap: true }));
+export function startScheduler(runner: CronRunner, log: Logger): Scheduler {
+  const jobs = runner.jobs.filter((job) => job.schedule !== OFF);
+  const logger = cronLogger(log);
+  const tasks: ScheduledTask[] = jobs.map((job) =>
+    cron.schedule(job.schedule, () => runner.run(job.name), { name: job.name, noOverlap: false, logger }),
+  );
+  log.info({ cron: Object.fromEntries(runner.jobs.map((j) => [j.name, j.schedule])) }, 'cron schedules');
   return {
-    runNow: (name) => {
-      const job = jobs.find((j) => j.name === name);
-      if (!job) throw new Error(`unknown cron job ${name}`);
-      return execute(job);
-    },
+    scheduled: jobs.map((j) => j.name),
     stop: async () => {
       await Promise.all(tasks.map((t) => t.destroy()));
-      await Promise.allSettled(running.values());
     },
+  };
+}
+
+/** node-cron's own messages (a missed tick when the event loop was blocked) go to the service's log. */
+function cronLogger(log: Logger) {
+  const message = (m: string | Error) => (m instanceof Error ? m.message : m);
+  return {
+    info: (m: string) => log.info({ source: 'node-cron' }, m),
+    warn: (m: string) => log.warn({ source: 'node-cron' }, m),
+    error: (m: string | Error) => log.error({ source: 'node-cron' }, message(m)),
+    debug: (m: string | Error) => log.debug({ source: 'node-cron' }, message(m)),
   };
 }

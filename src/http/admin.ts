@@ -55,9 +55,10 @@ export function adminRouter(deps: AdminDeps): Router {
     deps.enqueuer.enqueue([id], { source: 'admin' });
     res.status(202).json({ queued: 1 });
   });
-  router.get('/admin/runs', (_req, res) => {
-    const runs = deps.store.db.prepare('SELECT id, kind, status, started_at, finished_at, report FROM runs ORDER BY id DESC LIMIT 50').all() as Array<Record<string, unknown>>;
-    res.json({ runs: runs.map((r) => ({ ...r, report: typeof r.report === 'string' ? JSON.parse(r.report) : null })) });
+  // ?kind=initial_sync or cron:<job>: frequent cron runs would soon push an initial sync out of an unfiltered list.
+  router.get('/admin/runs', (req, res) => {
+    const kind = typeof req.query.kind === 'string' && req.query.kind !== '' ? req.query.kind : undefined;
+    res.json({ runs: deps.store.runs.latest(kind) });
   });
   return router;
 }

@@ -1,10 +1,12 @@
 /** The express app: routers mounted by the caller (each parses its own body, after its own auth), errors answered without internals. */
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { Logger } from '../log.js';
+import { requestLog } from './request-log.js';
 
 export function createApp(routers: Router[], log: Logger): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLog(log));
   for (const router of routers) app.use(router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

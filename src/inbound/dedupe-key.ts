@@ -5,7 +5,7 @@
  * a hash of a canonical tuple. Providers' bodies carry no per-event id: Brevo's `id` is the webhook's id, shared by
  * every event it sends; Arpoone's de-facto id (MessageId + EventType + Time) is contained in the tuple.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Provider } from './events.js';
 
 export interface DedupeFields {
@@ -27,10 +27,13 @@ export interface Delivery {
   batch: boolean;
 }
 
-/** SHA-256 (base64url) of the tuple as a JSON array, so that no field value can imitate a separator. */
+/**
+ * SHA-256 (base64url) of the tuple as a JSON array, so that no field value can imitate a separator. One-shot
+ * crypto.hash: createHash's object per event cost more than the hashing itself.
+ */
 export function tupleKey(f: DedupeFields): string {
   const tuple = [f.provider, f.providerType, f.email ?? '', f.messageId ?? '', f.campaignId ?? '', f.timeReceived ?? '', f.link ?? ''];
-  return createHash('sha256').update(JSON.stringify(tuple), 'utf8').digest('base64url');
+  return hash('sha256', JSON.stringify(tuple), 'base64url');
 }
 
 export function dedupeKey(fields: DedupeFields, delivery?: Delivery): string {

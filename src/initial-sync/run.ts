@@ -9,6 +9,7 @@ import type { EmailPlatform } from '../brevo/platform.js';
 import type { FieldMap } from '../outbound/field-map.js';
 import { contactHash } from '../outbound/contact-hash.js';
 import type { Store } from '../store/index.js';
+import { INITIAL_SYNC_KIND } from '../store/runs.js';
 import type { Chunk, OpenChunk } from '../store/initial-sync.js';
 import { classifyPage, emailKey, type ClassifiedPage, type OwnerLookup } from './classify.js';
 import { importItem, rowBudget } from './chunker.js';
@@ -53,7 +54,8 @@ export async function runInitialSync(deps: InitialSyncDeps, options: SyncOptions
   // A dry run works in a scratch store of its own: it must never resume, abandon or finish a real run.
   if (options.dryRun && sync.unfinished()) throw new Error('a dry run needs a scratch store, not the one of a real run');
   const started = startRun(sync, options.mode, options.filter);
-  const invocation = sync.startInvocation();
+  // One line per invocation in the shared `runs` table, with its final report.
+  const invocation = deps.store.runs.start(INITIAL_SYNC_KIND);
   for (const note of started.notes) deps.progress.note(note);
   const state = new RunState(deps, options, started);
   try {
@@ -64,7 +66,7 @@ export async function runInitialSync(deps: InitialSyncDeps, options: SyncOptions
     deps.progress.stop();
   }
   const report = state.finish();
-  sync.endInvocation(invocation, report.status, report);
+  deps.store.runs.finish(invocation, report.status, report);
   return report;
 }
 

@@ -6,6 +6,7 @@ import { PartnerSyncStore } from './partner-sync.js';
 import { WatermarkStore } from './watermarks.js';
 import { Inbox } from './inbox.js';
 import { InitialSyncStore } from './initial-sync.js';
+import { RunStore } from './runs.js';
 
 export interface Store {
   db: Db;
@@ -15,6 +16,7 @@ export interface Store {
   watermarks: WatermarkStore;
   inbox: Inbox;
   initialSync: InitialSyncStore;
+  runs: RunStore;
   close(): void;
 }
 
@@ -28,6 +30,7 @@ export function openStore(path: string, now: () => number = Date.now): Store {
     watermarks: new WatermarkStore(db, now),
     inbox: new Inbox(db, now),
     initialSync: new InitialSyncStore(db, now),
+    runs: new RunStore(db, now),
     close: () => db.close(),
   };
 }

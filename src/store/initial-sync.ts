@@ -175,18 +175,6 @@ export class InitialSyncStore {
     return this.db.prepare(`SELECT id AS runId, token FROM initial_sync_runs WHERE status IN ('running', 'failed')`).all() as Array<{ runId: number; token: string }>;
   }
 
-  /** One line per invocation in the shared `runs` table (kind 'initial_sync'), with its final report. */
-  startInvocation(): number {
-    const { lastInsertRowid } = this.db
-      .prepare(`INSERT INTO runs (kind, status, started_at) VALUES ('initial_sync', 'running', ?)`)
-      .run(this.now());
-    return Number(lastInsertRowid);
-  }
-
-  endInvocation(id: number, status: string, report: unknown): void {
-    this.db.prepare('UPDATE runs SET status = ?, finished_at = ?, report = ? WHERE id = ?').run(status, this.now(), JSON.stringify(report), id);
-  }
-
   // ---- identifiers owned in this run -------------------------------------------------------------------
 
   /** Which of these keys a partner of this run already owns, and which partner. */

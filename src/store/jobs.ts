@@ -27,6 +27,10 @@ export interface EnqueueOptions {
   source?: string;
 }
 
+/** A waiting job that is due (at `@now`), and whose key is not running. */
+const CLAIMABLE = `p.status = 'pending' AND p.next_run_at <= @now
+  AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.kind = p.kind AND r.key = p.key AND r.status = 'running')`;
+
 interface JobRow {
   id: number; kind: string; key: string; payload: string; status: JobStatus; source: string | null; attempts: number;
   next_run_at: number; created_at: number; first_attempt_at: number | null; last_attempt_at: number | null; last_error: string | null;
@@ -65,22 +69,46 @@ export class JobStore {
 
   /** Claims due jobs, never a second one for a key that is already running (no two pushes of one partner at once). */
   claimDue(limit: number): Job[] {
+    return this.claim(null, limit);
+  }
+
+  /** Claims due jobs of one kind only (a burst drains one kind of work together). */
+  claimDueOfKind(kind: string, limit: number): Job[] {
+    return this.claim(kind, limit);
+  }
+
+  /** Due waiting jobs of one kind that could be claimed now: what decides whether the outbox drains in a burst. */
+  countDue(kind: string): number {
+    return this.db
+      .prepare(`SELECT COUNT(*) FROM jobs p WHERE ${CLAIMABLE} AND p.kind = @kind`)
+      .pluck()
+      .get({ now: this.now(), kind }) as number;
+  }
+
+  private claim(kind: string | null, limit: number): Job[] {
     const rows = this.db
       .prepare(
         `UPDATE jobs SET status = 'running'
          WHERE id IN (
-           SELECT p.id FROM jobs p
-           WHERE p.status = 'pending' AND p.next_run_at <= ?
-             AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.kind = p.kind AND r.key = p.key AND r.status = 'running')
-           ORDER BY p.next_run_at, p.id LIMIT ?)
+           SELECT p.id FROM jobs p WHERE ${CLAIMABLE} AND (@kind IS NULL OR p.kind = @kind)
+           ORDER BY p.next_run_at, p.id LIMIT @limit)
          RETURNING *`,
       )
-      .all(this.now(), limit) as JobRow[];
+      .all({ now: this.now(), kind, limit }) as JobRow[];
     return rows.map(toJob).sort((a, b) => a.nextRunAt - b.nextRunAt || a.id - b.id);
   }
 
   complete(id: number): void {
     this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
+  }
+
+  completeMany(ids: number[]): void {
+    this.transaction(() => ids.forEach((id) => this.complete(id)));
+  }
+
+  /** Runs `fn` in one transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   recordAttempt(id: number, error: string | null): void {
@@ -107,6 +135,15 @@ export class JobStore {
       if (twin) this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
       else this.db.prepare(`UPDATE jobs SET status = 'pending', next_run_at = ? WHERE id = ?`).run(this.now() + delayMs, id);
     })();
+  }
+
+  /** Puts back to waiting those of these jobs still running (what a burst leaves behind when it stops early). */
+  releaseRunning(ids: number[], delayMs = 0): number {
+    return this.transaction(() => {
+      const running = ids.filter((id) => this.db.prepare(`SELECT 1 FROM jobs WHERE id = ? AND status = 'running'`).get(id));
+      running.forEach((id) => this.release(id, delayMs));
+      return running.length;
+    });
   }
 
   /** At start-up: every job left 'running' by a crash or kill goes back to waiting. */

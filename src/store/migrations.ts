@@ -158,4 +158,13 @@ export const MIGRATIONS: string[] = [
   /* 5: the outbox finds a key's running job by index (claims, and the burst's count of due jobs, skip running keys) */ `
   CREATE INDEX jobs_key_status ON jobs (kind, key, status);
   `,
+  /* 6: /readyz proves the database writable by committing one row here */ `
+  CREATE TABLE health_probe (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    checked_at INTEGER NOT NULL
+  );
+  `,
+  /* 7: inbox keys start with the event's time (hex seconds), as Inbox.storageKey writes them: recent events sort together */ `
+  UPDATE events SET dedupe_key = printf('%08x', CASE WHEN occurred_at >= 0 THEN occurred_at / 1000 ELSE 0 END) || ':' || dedupe_key;
+  `,
 ];

@@ -35,6 +35,12 @@ describe('admin endpoints (integration)', function () {
     expect(await retried.json()).to.deep.equal({ retried: 1 });
     await drained(h.sidecar);
     expect(h.brevo.contactByExtId(String(id))).to.exist;
-    expect((await call('/admin/runs')).status).to.equal(200);
+    const { runs } = h.sidecar.store;
+    runs.finish(runs.start('initial_sync'), 'completed', { partnersRead: 3 });
+    runs.finish(runs.start('cron:incremental-sync'), 'ok', { enqueued: 0 });
+    const all = (await (await call('/admin/runs')).json()) as { runs: Array<{ kind: string; status: string; report: unknown }> };
+    expect(all.runs.slice(0, 2).map((r) => r.kind)).to.deep.equal(['cron:incremental-sync', 'initial_sync']);
+    const syncs = (await (await call('/admin/runs?kind=initial_sync')).json()) as typeof all;
+    expect(syncs.runs.map(({ kind, status, report }) => ({ kind, status, report }))).to.deep.equal([{ kind: 'initial_sync', status: 'completed', report: { partnersRead: 3 } }]);
   });
 });

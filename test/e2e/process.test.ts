@@ -1,44 +1,17 @@
 /**
- * The real process (`src/main.ts`), started and killed like in production, against the fakes on loopback.
+ * The real process (`src/main.ts`), started and killed like in production, against the fakes on loopback
+ * (test/helpers/process.ts starts it; the chaos suite uses the same helper).
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PROJECT_ROOT } from '../../src/config.js';
 import { startFakeOdoo, type FakeOdoo } from '../fakes/odoo/index.js';
 import { startFakeBrevo, type FakeBrevo } from '../fakes/brevo/index.js';
 import { BREVO_KEY, fakeEnv, HOOK_SECRET, postJson, tempDatabasePath, waitFor, WEBHOOK_TOKEN } from '../helpers/harness.js';
 import { OdooXmlRpcClient } from '../../src/crm/odoo-xmlrpc.js';
 import { setupCrmFields } from '../../src/crm/setup-fields.js';
+import { spawnTsx, startSidecarProcess as startProcess } from '../helpers/process.js';
 import { loadConfig } from '../../src/config.js';
-
-interface Running {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts the sidecar process and resolves once it logs the port it listens on. */
-function startProcess(env: NodeJS.ProcessEnv): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src/main.ts')], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const onData = () => {
-      const match = /"port":(\d+),"msg":"sidecar listening"/.exec(output);
-      if (match) resolve({ child, port: Number(match[1]), output: () => output, exited });
-    };
-    child.stdout!.on('data', onData);
-    exited.then((code) => reject(new Error(`sidecar exited with ${code} before listening:\n${output}`)));
-  });
-}
 
 describe('sidecar process (e2e)', function () {
   this.timeout(60_000);
@@ -51,11 +24,9 @@ describe('sidecar process (e2e)', function () {
   afterEach(() => Promise.all([odoo.close(), brevo.close()]));
 
   it('stops at start with one line per invalid setting, naming the variable', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src/main.ts')], {
-      env: { PATH: process.env.PATH, ODOO_URL: 'nope', BREVO_API_KEY: 'xkeysib-secret-value' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnTsx('src/main.ts', [], { ODOO_URL: 'nope', BREVO_API_KEY: 'xkeysib-secret-value' });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code).to.equal(1);
     for (const name of ['ODOO_URL', 'ODOO_DB', 'ODOO_USER', 'ODOO_PASSWORD', 'BREVO_LIST_IDS', 'CRM_HOOK_SECRET']) {

@@ -3,10 +3,11 @@
  * Settings are the production defaults except where a test needs time to pass faster (retry delays, hook delay).
  */
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { createSidecar, type Sidecar } from '../../src/sidecar.js';
 import { DEFAULT_FIELD_MAP } from '../../src/outbound/field-map.js';
 import { DEFAULT_ATTRIBUTES } from '../fakes/brevo/attribute-registry.js';
@@ -38,6 +39,10 @@ export interface HarnessOptions {
   brevo?: FakeBrevoOptions;
   config?: DeepPartial<Config>;
   databasePath?: string;
+  /** The sidecar's logger (default: silent, or TEST_LOG_LEVEL). */
+  log?: Logger;
+  /** Runs once the fakes are up, before the sidecar opens its database (e.g. to leave it as a killed process would). */
+  beforeStart?: (fakes: { odoo: FakeOdoo; brevo: FakeBrevo; databasePath: string }) => void | Promise<void>;
 }
 
 function merge<T>(base: T, over: DeepPartial<T> | undefined): T {
@@ -50,6 +55,18 @@ function merge<T>(base: T, over: DeepPartial<T> | undefined): T {
       : value;
   }
   return out as T;
+}
+
+/** A loopback port free right now, for a sidecar whose public URL must be known before it starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export function tempDatabasePath(): string {
@@ -69,10 +86,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // An account where `npm run setup-brevo` already ran (test/integration/setup.test.ts covers that run itself).
   const attributes = [...DEFAULT_ATTRIBUTES, ...MAPPED_ATTRIBUTES.filter((name) => !DEFAULT_ATTRIBUTES.some((a) => a.name === name)).map((name) => ({ name, category: 'normal', type: 'text' }))];
   const brevo = await startFakeBrevo({ apiKeys: [BREVO_KEY], attributes, ...options.brevo });
-  const base = loadConfig(fakeEnv(odoo, brevo, options.databasePath ?? tempDatabasePath()));
+  const databasePath = options.databasePath ?? tempDatabasePath();
+  await options.beforeStart?.({ odoo, brevo, databasePath });
+  const base = loadConfig(fakeEnv(odoo, brevo, databasePath));
   const fast: DeepPartial<Config> = {
     outbound: { retry: { attempts: 8, minTimeoutMs: 20, maxTimeoutMs: 200, factor: 2 }, hookDelaySeconds: 0, authProbeSeconds: 1 },
     inbound: { retry: { attempts: 5, minTimeoutMs: 20, maxTimeoutMs: 200, factor: 2 }, coalesceMs: 50 },
+    // stop() waits at most this long for work in flight (test/e2e/shutdown.test.ts covers the production default).
+    process: { shutdownSeconds: 5 },
     // Brevo: bearer (what Brevo can send); SendPulse: HMAC only; Arpoone: nothing configured, so disabled.
     webhooks: {
       bearerTokens: [WEBHOOK_TOKEN],
@@ -81,7 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const config = merge(merge(base, fast), options.config);
   await setupCrmFields(new OdooXmlRpcClient({ ...config.odoo, timeoutMs: 10_000 }), config.inbound.fields, false);
-  const sidecar = createSidecar(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), { cron: false });
+  const sidecar = createSidecar(config, options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), { cron: false });
   const port = await sidecar.start();
   // The start-up attribute check is a Brevo call of its own: let it land before a test injects faults.
   await waitFor(() => brevo.calls.some((c) => c.path === '/v3/contacts/attributes'), 5000, 'the start-up attribute check');

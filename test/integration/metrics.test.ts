@@ -20,8 +20,8 @@ describe('metrics (integration)', function () {
     expect(text).to.match(/sidecar_brevo_calls_total\{endpoint="createContact",status="ok"\} 1/);
     expect(text).to.match(/sidecar_crm_calls_total\{model="res.partner",method="read"\} [1-9]/);
     expect(text).to.match(/sidecar_jobs_total\{kind="push_partner",outcome="done"\} 1/);
-    expect(text).to.match(/sidecar_webhook_events_total\{provider="brevo",outcome="accepted"\} 1/);
-    expect(text).to.match(/sidecar_webhook_events_total\{provider="brevo",outcome="ignored"\} 1/);
+    expect(text).to.match(/sidecar_webhook_events_total\{provider="brevo",outcome="accepted",type="opened"\} 1/);
+    expect(text).to.match(/sidecar_webhook_events_total\{provider="brevo",outcome="ignored",type="unknown"\} 1/);
     expect(text).to.match(/sidecar_webhook_requests_total\{provider="brevo",status="401"\} 1/);
     expect(text).to.match(/sidecar_outbox_jobs 0/);
     expect(text).to.match(/sidecar_inbox_pending_events [0-9]/);

@@ -4,7 +4,7 @@
  * serialisers may do either, so keys are looked up case-insensitively.
  */
 import type { EventType } from '../events.js';
-import { compact, eventName, firstText, isRecord, MAX_ID, MAX_LINK, MAX_REASON, readEmail, text } from './fields.js';
+import { eventName, firstText, isRecord, MAX_ID, MAX_LINK, MAX_REASON, readEmail, text } from './fields.js';
 import { epochToMs } from './time.js';
 import { INVALID_EMAIL, NO_EVENT_NAME, type AdapterResult } from './types.js';
 
@@ -55,15 +55,15 @@ export function parseArpoone(item: Record<string, unknown>): AdapterResult {
   const occurredAt = epochToMs(time, { ticks: true });
   return {
     ok: true,
-    draft: compact({
+    timeReceived: occurredAt === undefined ? undefined : String(time),
+    draft: {
       type: mapped === 'bounce' ? bounceType(details) : mapped,
       providerType: name,
       email: email.email,
       occurredAt,
-      timeReceived: occurredAt === undefined ? undefined : String(time),
       messageId: text(field(item, 'MessageId'), MAX_ID),
       link: text(field(details, 'Link'), MAX_LINK),
       reason: firstText([field(details, 'BounceDescription'), field(details, 'BounceType'), field(details, 'FeedbackLoopSource')], MAX_REASON),
-    }),
+    },
   };
 }

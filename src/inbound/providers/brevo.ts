@@ -3,7 +3,7 @@
  * fields that differ (camp_id, 'campaign name', list_id, the click URL) are simply absent from the other kind.
  */
 import type { EventType } from '../events.js';
-import { compact, eventName, firstText, listIds, MAX_ID, MAX_LINK, MAX_NAME, MAX_REASON, readEmail, text } from './fields.js';
+import { eventName, firstText, listIds, MAX_ID, MAX_LINK, MAX_NAME, MAX_REASON, readEmail, text } from './fields.js';
 import { epochToMs, parisLocalToMs } from './time.js';
 import { INVALID_EMAIL, NO_EVENT_NAME, type AdapterResult } from './types.js';
 
@@ -60,12 +60,12 @@ export function parseBrevo(item: Record<string, unknown>): AdapterResult {
   const time = eventTime(item);
   return {
     ok: true,
-    draft: compact({
+    timeReceived: time?.raw,
+    draft: {
       type: TYPES[name.toLowerCase()] ?? 'unknown',
       providerType: name,
       email: email.email,
       occurredAt: time?.ms,
-      timeReceived: time?.raw,
       messageId: firstText([item['message-id'], item.message_id], MAX_ID),
       campaignId: text(item.camp_id, MAX_ID),
       campaignName: firstText([item['campaign name'], item.campaign_name], MAX_NAME),
@@ -75,6 +75,6 @@ export function parseBrevo(item: Record<string, unknown>): AdapterResult {
       listIds: listIds(item.list_id),
       // '' means "not through the API": kept as '', which differs from absent.
       apiKeyName: typeof item.api_key_name === 'string' ? item.api_key_name.trim().slice(0, MAX_NAME) : undefined,
-    }),
+    },
   };
 }

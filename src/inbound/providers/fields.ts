@@ -39,6 +39,9 @@ export function eventName(value: unknown): string | undefined {
   return name && name.length <= MAX_EVENT_NAME && !CONTROL.test(name) ? name : undefined;
 }
 
+// One '@' between a local part and a domain, no whitespace anywhere: '@', 'a@', 'a b@c.d' name nobody.
+const ADDRESS = /^[^\s@]+@[^\s@]+$/;
+
 export type EmailField = { ok: true; email: string | null } | { ok: false };
 
 /** Trimmed and lower-cased; absent or empty → null (the event names nobody); anything unusable → not ok. */
@@ -47,19 +50,15 @@ export function readEmail(value: unknown): EmailField {
   if (typeof value !== 'string') return { ok: false };
   const email = value.trim().toLowerCase();
   if (!email) return { ok: true, email: null };
-  if (email.length > MAX_EMAIL || CONTROL.test(email) || !email.includes('@')) return { ok: false };
+  if (email.length > MAX_EMAIL || CONTROL.test(email) || !ADDRESS.test(email)) return { ok: false };
   return { ok: true, email };
 }
 
 /** Integers of a list id field that may be a number, a digit string or an array of them; others are dropped. */
 export function listIds(value: unknown): number[] | undefined {
+  if (value === undefined || value === null) return undefined;
   const ids = (Array.isArray(value) ? value : [value])
     .map((v) => (typeof v === 'string' && /^\d{1,15}$/.test(v.trim()) ? Number(v) : v))
     .filter((v): v is number => Number.isSafeInteger(v) && (v as number) > 0);
   return ids.length > 0 ? [...new Set(ids)] : undefined;
-}
-
-/** Drops undefined properties, so that events compare and serialise without empty keys. */
-export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

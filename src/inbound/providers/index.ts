@@ -4,16 +4,23 @@
  */
 import { dedupeKey } from '../dedupe-key.js';
 import type { InboundEvent, Provider } from '../events.js';
+import type { BodyItem, ParsedBody } from '../json-body.js';
 import { parseArpoone } from './arpoone.js';
 import { parseBrevo } from './brevo.js';
 import { isRecord } from './fields.js';
 import { parseSendPulse } from './sendpulse.js';
 import { plausibleTime } from './time.js';
-import type { Adapter, AdapterResult } from './types.js';
+import type { Adapter, AdapterResult, Draft } from './types.js';
 
-export interface ParseResult {
-  events: InboundEvent[];
+export interface ParseResult<E = InboundEvent> {
+  events: E[];
   invalid: Array<{ index: number; error: string }>;
+}
+
+/** An event with the text it was received as (see json-body.ts), which the inbox stores instead of re-serialising. */
+export interface ReceivedEvent {
+  event: InboundEvent;
+  text: string;
 }
 
 export interface ParseOptions {
@@ -35,20 +42,56 @@ function parseOne(adapter: Adapter, item: unknown): AdapterResult {
   }
 }
 
-export function parseEvents(provider: Provider, body: unknown, options: ParseOptions = {}): ParseResult {
-  const batch = Array.isArray(body);
-  const items: unknown[] = batch ? body : [body];
+/** The event from an adapter's draft: its undefined fields dropped, so events compare and serialise without them. */
+function toEvent(provider: Provider, draft: Draft, occurredAt: number | null, key: string, raw: unknown): InboundEvent {
+  const event: Record<string, unknown> = { provider };
+  for (const field in draft) {
+    const value = draft[field as keyof Draft];
+    if (value !== undefined && field !== 'occurredAt') event[field] = value;
+  }
+  event.occurredAt = occurredAt;
+  event.dedupeKey = key;
+  event.raw = raw;
+  return event as unknown as InboundEvent;
+}
+
+interface Items<T, E> {
+  items: readonly T[];
+  batch: boolean;
+  valueOf: (item: T) => unknown;
+  /** What the result holds for an item that became an event. */
+  finish: (event: InboundEvent, item: T) => E;
+}
+
+function parseItems<T, E>(provider: Provider, { items, batch, valueOf, finish }: Items<T, E>, options: ParseOptions): ParseResult<E> {
   const now = options.now ?? Date.now();
-  const result: ParseResult = { events: [], invalid: [] };
-  items.forEach((item, index) => {
-    const parsed = parseOne(ADAPTERS[provider], item);
+  const result: ParseResult<E> = { events: [], invalid: [] };
+  const adapter = ADAPTERS[provider];
+  for (let index = 0; index < items.length; index++) {
+    const value = valueOf(items[index]);
+    const parsed = parseOne(adapter, value);
     if (!parsed.ok) {
       result.invalid.push({ index, error: parsed.error });
-      return;
+      continue;
     }
-    const { timeReceived, occurredAt, ...draft } = parsed.draft;
-    const key = dedupeKey({ provider, ...draft, timeReceived }, { idempotencyKey: options.idempotencyKey, index, batch });
-    result.events.push({ provider, ...draft, occurredAt: plausibleTime(occurredAt, now), dedupeKey: key, raw: item });
-  });
+    const { draft, timeReceived } = parsed;
+    const key = dedupeKey(
+      { provider, providerType: draft.providerType, email: draft.email, messageId: draft.messageId, campaignId: draft.campaignId, timeReceived, link: draft.link },
+      { idempotencyKey: options.idempotencyKey, index, batch },
+    );
+    result.events.push(finish(toEvent(provider, draft, plausibleTime(draft.occurredAt, now), key, value), items[index]));
+  }
   return result;
+}
+
+/** Events of an already parsed body (a value or an array of them). */
+export function parseEvents(provider: Provider, body: unknown, options: ParseOptions = {}): ParseResult {
+  const batch = Array.isArray(body);
+  return parseItems(provider, { items: batch ? body : [body], batch, valueOf: (item) => item, finish: (event) => event }, options);
+}
+
+/** Events of a body read by parseJsonBody, each with its text as received. */
+export function parseReceived(provider: Provider, body: ParsedBody, options: ParseOptions = {}): ParseResult<ReceivedEvent> {
+  const finish = (event: InboundEvent, item: BodyItem): ReceivedEvent => ({ event, text: item.text });
+  return parseItems(provider, { items: body.items, batch: body.batch, valueOf: (item) => item.value, finish }, options);
 }

@@ -2,7 +2,7 @@
  * SendPulse SMTP webhooks (seed 003). Sent as arrays every 30 s or per 500 events. No event id in the payload.
  */
 import type { EventType } from '../events.js';
-import { compact, eventName, firstText, MAX_ID, MAX_LINK, MAX_REASON, readEmail, text } from './fields.js';
+import { eventName, firstText, MAX_ID, MAX_LINK, MAX_REASON, readEmail, text } from './fields.js';
 import { epochToMs } from './time.js';
 import { INVALID_EMAIL, NO_EVENT_NAME, type AdapterResult } from './types.js';
 
@@ -48,17 +48,17 @@ export function parseSendPulse(item: Record<string, unknown>): AdapterResult {
   const occurredAt = epochToMs(item.timestamp); // seed samples: 10 digits, seconds
   return {
     ok: true,
-    draft: compact({
+    timeReceived: occurredAt === undefined ? undefined : String(item.timestamp),
+    draft: {
       type: key === 'undelivered' ? undelivered(subcode) : (TYPES[key] ?? 'unknown'),
       providerType: name,
       email: email.email,
       occurredAt,
-      timeReceived: occurredAt === undefined ? undefined : String(item.timestamp),
       messageId: text(item.message_id, MAX_ID),
       // task_id (on bounces) is SendPulse's campaign ("task") id.
       campaignId: text(item.task_id, MAX_ID),
       link: firstText([item.link, item.url], MAX_LINK),
       reason: smtpReason(item, subcode),
-    }),
+    },
   };
 }

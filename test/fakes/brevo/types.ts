@@ -83,6 +83,12 @@ export interface FakeImportReport {
   duplicateExtIds: string[];
   /** Rows whose identifiers point at two different existing contacts. */
   conflicts: number;
+  /** Those rows (their email, else ext_id), listed by the identifier that belongs to another contact. */
+  duplicatePhones: string[];
+  duplicateWhatsapps: string[];
+  duplicateLandlines: string[];
+  /** E-mail and ext_id belonging to two different contacts. */
+  duplicateContacts: string[];
 }
 
 export interface FakeProcess {

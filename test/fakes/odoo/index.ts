@@ -33,7 +33,9 @@ export interface FakeOdoo {
     setLatency(ms: number): void;
     /** The next k execute_kw calls answer Fault 1 (traceback ending in `message`) and do nothing. */
     failNext(k: number, message?: string): void;
-    /** Back up, no pending failures, latency back to the `latencyMs` option. */
+    /** Every later `write` touching one of `ids` answers Fault 2 `message` (a ValidationError) and does nothing. */
+    refuseWrites(model: string, ids: number[], message: string): void;
+    /** Back up, no pending failures or refusals, latency back to the `latencyMs` option. */
     clear(): void;
   };
   calls: FakeOdooCall[];
@@ -58,7 +60,13 @@ export async function startFakeOdoo(opts: FakeOdooOptions = {}): Promise<FakeOdo
       setDown: (down) => { control.down = down; },
       setLatency: (ms) => { control.latencyMs = ms; },
       failNext: (k, message = DEFAULT_FAIL_MESSAGE) => { for (let i = 0; i < k; i++) control.failures.push(message); },
-      clear: () => { control.down = false; control.failures.length = 0; control.latencyMs = opts.latencyMs ?? 0; },
+      refuseWrites: (model, ids, message) => { control.refusals.push({ model, ids: new Set(ids), message }); },
+      clear: () => {
+        control.down = false;
+        control.failures.length = 0;
+        control.refusals.length = 0;
+        control.latencyMs = opts.latencyMs ?? 0;
+      },
     },
     calls,
     close: () => running.close(),

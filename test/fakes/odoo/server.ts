@@ -32,7 +32,16 @@ export const DEFAULT_FAIL_MESSAGE = 'psycopg2.errors.SerializationFailure: could
 export class FaultControl {
   down = false;
   failures: string[] = [];
+  /** Records whose `write` Odoo refuses for good, like a constraint (`@api.constrains`) raising a ValidationError. */
+  refusals: Array<{ model: string; ids: Set<number>; message: string }> = [];
   constructor(public latencyMs: number) {}
+
+  /** The refusal for an execute_kw call, if it writes a refused record. */
+  refusalFor(model: string | undefined, method: string | undefined, args: unknown): string | undefined {
+    if (method !== 'write' || !Array.isArray(args)) return undefined;
+    const ids = ([] as unknown[]).concat(args[0]);
+    return this.refusals.find((r) => r.model === model && ids.some((id) => r.ids.has(Number(id))))?.message;
+  }
 }
 
 const ROUTES: Record<string, Service> = { '/xmlrpc/2/common': 'common', '/xmlrpc/2/object': 'object' };
@@ -92,12 +101,19 @@ function respond(ctx: RpcContext, control: FaultControl, calls: FakeOdooCall[], 
     if (call.err) throw fault.python(`xml.parsers.expat.ExpatError: ${call.err.message}`);
     const injected = call.service === 'object' && call.method === 'execute_kw' ? control.failures.shift() : undefined;
     if (injected !== undefined) throw fault.python(injected);
+    const refused = call.service === 'object' && call.method === 'execute_kw' ? control.refusalFor(record.model, record.modelMethod, call.params[5]) : undefined;
+    if (refused !== undefined) throw fault.user(refused);
     body = encodeResponse(dispatch(ctx, call.service, call.method, call.params));
   } catch (e) {
     const f = e instanceof OdooFault ? e : fault.python(`Exception: ${String(e)}`);
     record.faultCode = f.code;
     body = encodeFault(f.code, f.faultString);
   }
+  // Odoo sends automation webhooks synchronously, inside the call: the answer comes after them.
+  void ctx.store.webhooks.flush().then(() => send(res, body, record, calls, call.at));
+}
+
+function send(res: ServerResponse, body: string, record: FakeOdooCall, calls: FakeOdooCall[], at: number): void {
   res.writeHead(200, {
     'Content-Type': 'text/xml; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
@@ -105,6 +121,6 @@ function respond(ctx: RpcContext, control: FaultControl, calls: FakeOdooCall[], 
     Server: 'Werkzeug/3.0.1 Python/3.12.3',
   });
   res.end(body);
-  record.ms = Date.now() - call.at;
+  record.ms = Date.now() - at;
   calls.push(record);
 }

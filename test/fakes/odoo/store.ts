@@ -15,6 +15,7 @@ import { UserDirectory } from './users.js';
 import { describeField } from './describe.js';
 import { convertScalar, parseX2many, readValue, type X2mCommand } from './values.js';
 import { applyX2many } from './x2many.js';
+import { AutomationWebhooks } from './webhooks.js';
 
 export type Row = Record<string, unknown> & { id: number };
 export type Domain = unknown[];
@@ -72,6 +73,9 @@ export class OdooStore {
   private lastUs = 0;
   private txUs: number | undefined;
   private txDepth = 0;
+
+  /** Automation rules' webhooks, fired by creates and writes (reference §12). */
+  readonly webhooks = new AutomationWebhooks(this);
 
   constructor(opts: { now?: () => Date } = {}) {
     this.clock = opts.now ?? (() => new Date());
@@ -350,6 +354,7 @@ export class OdooStore {
     try {
       for (const c of converted) ids.push(this.insertOne(env, def, c));
       def.hooks.afterCreate?.({ store: this, env }, ids);
+      this.webhooks.created(def.name, ids);
     } catch (e) {
       // A nested create (x2many command) or a hook failed: take the new rows back out.
       this.discard(def.name, ids);
@@ -439,6 +444,7 @@ export class OdooStore {
     const conv = this.convert(env, def, prepared);
     const cleared = conv.scalars.find(([f, v]) => f.required && f.type !== 'boolean' && (v === null || v === undefined));
     if (cleared) throw mandatoryFault(def, cleared[0]);
+    const before = this.webhooks.snapshot(def.name, ids);
     const table = this.table(def.name);
     for (const id of ids) {
       const rec = table.get(id)!;
@@ -448,6 +454,7 @@ export class OdooStore {
     this.touch(def.name, ids, env);
     const names = new Set([...conv.scalars, ...conv.x2m].map(([f]) => f.name));
     def.hooks.afterWrite?.(ctx, ids, names);
+    this.webhooks.written(def.name, ids, before);
     this.bumpRevision(def.name);
   }
 

@@ -72,6 +72,10 @@ export const REPORTS: Record<string, (r: FakeImportReport) => string[]> = {
   invalid_emails: (r) => r.invalidEmails,
   duplicate_email_id: (r) => r.duplicateEmails,
   duplicate_ext_id: (r) => r.duplicateExtIds,
+  duplicate_contact_id: (r) => r.duplicateContacts,
+  duplicate_phone_id: (r) => r.duplicatePhones,
+  duplicate_whatsapp_id: (r) => r.duplicateWhatsapps,
+  duplicate_landline_number_id: (r) => r.duplicateLandlines,
 };
 
 /**
@@ -79,12 +83,7 @@ export const REPORTS: Record<string, (r: FakeImportReport) => string[]> = {
  * them under /__fake; counts are in `state.processes[].report`, not on the wire.
  */
 function importInfo(p: FakeProcess, origin: string): Record<string, string | null> {
-  const info: Record<string, string | null> = {
-    duplicate_contact_id: null,
-    duplicate_phone_id: null,
-    duplicate_whatsapp_id: null,
-    duplicate_landline_number_id: null,
-  };
+  const info: Record<string, string | null> = {};
   for (const [kind, rows] of Object.entries(REPORTS)) {
     info[kind] = p.report && rows(p.report).length > 0 ? `${origin}/__fake/processes/${p.id}/${kind}.csv` : null;
   }

@@ -1,5 +1,5 @@
-// base.automation and ir.actions.server, as records only: the sidecar creates a
-// "Send Webhook Notification" rule (reference §12); no webhook is fired.
+// base.automation and ir.actions.server: the sidecar creates a "Send Webhook
+// Notification" rule (reference §12); webhooks.ts fires it on creates and writes.
 import { fault } from '../faults.js';
 import type { HookCtx, ModelSpec, Vals } from '../schema.js';
 import { f } from '../schema.js';
@@ -36,7 +36,15 @@ export const automationModel: ModelSpec = {
     action_server_ids: f.o2m('ir.actions.server', 'base_automation_id', 'Actions'),
     last_run: f.datetime('Last Run', { readonly: true }),
   },
+  hooks: { beforeUnlink: deleteActions },
 };
+
+/** ir.actions.server.base_automation_id is ondelete='cascade': a rule takes its actions with it. */
+function deleteActions({ store, env }: HookCtx, ids: number[]): void {
+  const gone = new Set(ids);
+  const actions = [...store.table('ir.actions.server').values()].filter((a) => gone.has(a.base_automation_id as number)).map((a) => a.id);
+  if (actions.length) store.unlinkMany(env, store.def('ir.actions.server'), actions);
+}
 
 /** Webhook payloads may not carry group-restricted fields (is_blacklisted). */
 function checkWebhookFields({ store }: HookCtx, ids: number[]): void {

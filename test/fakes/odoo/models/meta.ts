@@ -104,12 +104,28 @@ function registerManual({ store }: HookCtx, ids: number[]): void {
   }
 }
 
+/** Babel's English list: "a", "a and b", "a, b, and c" (Odoo's format_list). */
+function formatList(items: string[]): string {
+  if (items.length <= 2) return items.join(' and ');
+  return `${items.slice(0, -1).join(', ')}, and ${items[items.length - 1]}`;
+}
+
+/** Odoo re-checks the views mentioning a removed field and refuses when one would break. */
+function checkNotInViews(store: OdooStore, recs: Array<Record<string, unknown>>): void {
+  const views = [...store.table('ir.ui.view').values()].sort((a, b) => a.id - b.id);
+  const view = views.find((v) => recs.some((r) => v.model === r.model && String(v.arch_db ?? '').includes(`name="${String(r.name)}"`)));
+  if (!view) return;
+  const fields = formatList(recs.map((r) => `${String(r.model)}.${String(r.name)}`));
+  throw fault.user(`Cannot rename/delete fields that are still present in views:\nFields: ${fields}\nView: ${String(view.name)}`);
+}
+
 function beforeUnlinkField({ store }: HookCtx, ids: number[]): void {
   const table = store.table('ir.model.fields');
   for (const id of ids) {
     const rec = table.get(id)!;
     if (rec.state !== 'manual') throw fault.user('This column contains module data and cannot be removed!');
   }
+  checkNotInViews(store, ids.map((id) => table.get(id)!));
   for (const id of ids) {
     const rec = table.get(id)!;
     store.removeField(rec.model as string, rec.name as string);
