@@ -49,7 +49,7 @@ function brevoEvent(i: number): Record<string, unknown> {
 const odoo = await startFakeOdoo();
 const brevo = await startFakeBrevo({ apiKeys: [BREVO_KEY] });
 const databasePath = tempDatabasePath();
-const env = { ...fakeEnv(odoo, brevo, databasePath), WEBHOOK_BEARER_TOKENS: WEBHOOK_TOKEN, WEBHOOK_HMAC_SECRETS: HMAC_SECRET, LOG_LEVEL: 'info', XCP: process.env.XCP ?? '' };
+const env = { ...fakeEnv(odoo, brevo, databasePath), WEBHOOK_BEARER_TOKENS: WEBHOOK_TOKEN, WEBHOOK_HMAC_SECRETS: HMAC_SECRET, LOG_LEVEL: 'info' };
 const config = loadConfig(env);
 await setupCrmFields(new OdooXmlRpcClient({ ...config.odoo, timeoutMs: 30_000 }), config.inbound.fields, false);
 odoo.store.create('res.partner', Array.from({ length: options.partners }, (_, i) => ({ name: `Reader ${i}`, email: `reader${i}@example.com` })));

@@ -77,7 +77,12 @@ export function createLogger(level: string, destination?: DestinationStream, for
   return stream ? pino(options, stream) : pino(options);
 }
 
-/** Removes the secret segment of /hooks/odoo/:secret from a URL before it is logged. */
+// Path segments that are secrets (routing is case-insensitive, so is this), and query parameters whose name says
+// they carry one (a caller who puts a token in the URL must not get it written to the log).
+const SECRET_SEGMENTS = /(\/(?:hooks\/odoo|brevo\/import-done|brevo\/burst-done)\/)[^/?#]+/gi;
+const SECRET_PARAMS = /([?&][\w.-]*(?:token|secret|key|password|signature|auth)[\w.-]*=)[^&#]*/gi;
+
+/** Removes secrets from a URL before it is logged: the hook secret, import callbacks' tokens, secret-named parameters. */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/hooks\/odoo\/)[^/?#]+/, '$1[redacted]');
+  return url.replace(SECRET_SEGMENTS, '$1[redacted]').replace(SECRET_PARAMS, '$1[redacted]');
 }

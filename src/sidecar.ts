@@ -29,7 +29,7 @@ import { createApp } from './http/app.js';
 import { odooHookRouter } from './http/odoo-hook.js';
 import { healthRouter, readinessChecks } from './http/health.js';
 import { statusPageRouter } from './http/status-page.js';
-import { webhookRouter, type StoredTally } from './http/webhooks.js';
+import { webhookRoute, type StoredTally } from './http/webhooks.js';
 import { importCallbackRouter } from './http/import-callback.js';
 import { BURST_MAX_JOBS, drainBurst, type BurstDeps, type BurstReport } from './outbound/burst-drain.js';
 import { BurstCallbacks } from './outbound/burst-completion.js';
@@ -168,19 +168,6 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
   const app = createApp(
     [
       odooHookRouter({ secret: config.crmHookSecret, delayMs: config.outbound.hookDelaySeconds * 1000, db: store.db, syncState: store.partners, enqueuer, log }),
-      webhookRouter({
-        endpoints: Object.fromEntries(PROVIDERS.map((p) => [p, endpointVerification(config.webhooks, p)])) as Record<Provider, ReturnType<typeof endpointVerification>>,
-        maxBodyBytes: config.webhooks.maxBodyBytes,
-        maxEvents: config.webhooks.maxEvents,
-        inbox: store.inbox,
-        triage: { apiKeyName: config.brevo.apiKeyName, ...config.inbound },
-        log,
-        onStored: (provider, stored) => {
-          applyWorker.notify(stored.pending);
-          countStored(metrics, provider, stored);
-        },
-        onRejected: (provider, status) => metrics.webhookRequests.inc({ provider, status: String(status) }),
-      }),
       importCallbackRouter({ store: store.initialSync, log }),
       burstCallbackRouter(burstCallbacks, log),
       metricsRouter(metrics.registry),
@@ -189,6 +176,19 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
       healthRouter(readiness),
     ],
     log,
+    [webhookRoute({
+      endpoints: Object.fromEntries(PROVIDERS.map((p) => [p, endpointVerification(config.webhooks, p)])) as Record<Provider, ReturnType<typeof endpointVerification>>,
+      maxBodyBytes: config.webhooks.maxBodyBytes,
+      maxEvents: config.webhooks.maxEvents,
+      inbox: store.inbox,
+      triage: { apiKeyName: config.brevo.apiKeyName, ...config.inbound },
+      log,
+      onStored: (provider, stored) => {
+        applyWorker.notify(stored.pending);
+        countStored(metrics, provider, stored);
+      },
+      onRejected: (provider, status) => metrics.webhookRequests.inc({ provider, status: String(status) }),
+    })],
   );
 
   let server: Server | undefined;
@@ -221,7 +221,7 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
   return {
     config, store, crm, platform, pacer, worker, applyWorker, enqueuer, app, incrementalSync, blacklistPoll, cron: cronRunner,
     async start() {
-      checkpointer = startWalCheckpointer(store.db, { onError: (message) => log.warn({ message }, 'background WAL checkpoint failed') });
+      checkpointer = startWalCheckpointer(store.db, (message) => log.warn({ message }, 'WAL checkpoint failed'));
       const { workers, cron } = config.process;
       if (workers) {
         worker!.start();
@@ -231,7 +231,7 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
       // Only a process that runs cron jobs may mark cron runs left 'running' as interrupted: they may be another's.
       if (cron) store.runs.interruptCronRuns();
       if (cron && overrides.cron !== false) scheduler = startScheduler(cronRunner, log);
-      if (!workers || !cron) log.info({ workers, cron }, 'switched off here: accepted jobs and events wait in SQLite for a process that runs them');
+      if (!workers || !cron) log.info({ workers, cron }, 'work switched off in this process: what it accepts waits in SQLite for a process that runs it');
       throughput.start();
       server = await listen(app, config.port);
       const address = server.address();
@@ -254,15 +254,21 @@ function countBurst(metrics: Metrics, report: BurstReport): void {
 /** One increment per (outcome, type) the request had, not per event. */
 function countStored(metrics: Metrics, provider: Provider, stored: StoredTally): void {
   metrics.webhookRequests.inc({ provider, status: '200' });
-  for (const [key, count] of stored.counts) {
-    const [outcome, type] = key.split(' ');
-    metrics.webhookEvents.inc({ provider, outcome, type }, count);
+  for (const [outcome, byType] of Object.entries(stored.counts)) {
+    for (const [type, count] of Object.entries(byType)) metrics.webhookEvents.inc({ provider, outcome, type }, count);
   }
 }
+
+// Slow-loris defence: Node's defaults let a client trickle its headers for 60 s and its body for 300 s, holding a
+// socket each time; every legitimate caller (Brevo, Odoo, an admin) sends a whole request in well under these.
+const HEADERS_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
   return new Promise((ok, fail) => {
     const server = app.listen(port, '0.0.0.0', (err?: Error) => (err ? fail(err) : ok(server)));
+    server.headersTimeout = HEADERS_TIMEOUT_MS;
+    server.requestTimeout = REQUEST_TIMEOUT_MS;
     server.on('error', fail);
   });
 }

@@ -3,11 +3,12 @@
  * with 401/400/413/415 storing nothing, commit accepted events to the inbox, then answer 200. When the inbox cannot be
  * written the answer is 429, the one status (with timeouts) on which Brevo retries; nothing slow happens before it.
  *
- * This is the sidecar's hot path, so the route reads the body and writes its answer itself (no body-parser, no
- * res.json with its ETag): per request, only what the contract needs.
+ * This is the sidecar's hot path, so it is a plain Node handler that the app tries before its express routers, and it
+ * reads the body and writes its answer itself (no body-parser, no res.json with its ETag): per request, only what the
+ * contract needs.
  */
-import { Router, type Request, type Response } from 'express';
-import type { Inbox, InsertResult } from '../store/inbox.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Accepted, Inbox, InsertResult } from '../store/inbox.js';
 import type { Logger } from '../log.js';
 import { PROVIDERS, type EventType, type Provider } from '../inbound/events.js';
 import { isEnabled, verifyRequest } from '../inbound/verify/index.js';
@@ -28,7 +29,7 @@ export interface StoredTally {
   /** New events with something to apply. */
   pending: number;
   /** Events by outcome and type ('none' for invalid ones, which have no type): a few entries per request. */
-  counts: Map<`${EventOutcome} ${EventType | 'none'}`, number>;
+  counts: Record<EventOutcome, Partial<Record<EventType | 'none', number>>>;
 }
 
 export interface WebhookDeps {
@@ -46,35 +47,59 @@ export interface WebhookDeps {
 
 type Answer = { status: number; body: Record<string, unknown> };
 
-function send(res: Response, { status, body }: Answer): void {
+function send(res: ServerResponse, { status, body }: Answer): void {
   const json = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
   res.end(json);
 }
 
-export function webhookRouter(deps: WebhookDeps): Router {
-  const router = Router();
-  const answer = (res: Response, provider: Provider | 'unknown', result: Answer) => {
+/** POST /webhooks/<provider> (any case, optional trailing slash or query), as express routed it. */
+const WEBHOOK_PATH = /^\/webhooks\/([^/?#]+)\/?(?:\?.*)?$/i;
+const JSON_MEDIA_TYPE = /^application\/(?:[^/;\s]+\+)?json$/;
+
+/** Whether the Content-Type is application/json or application/*+json (parameters such as charset aside). */
+function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && JSON_MEDIA_TYPE.test(contentType.split(';', 1)[0].trim().toLowerCase());
+}
+
+function providerParam(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The webhook route as a plain Node handler: it takes POST /webhooks/<provider> (returning true) and leaves anything
+ * else to the rest of the app (returning false).
+ */
+export function webhookRoute(deps: WebhookDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const answer = (res: ServerResponse, provider: Provider | 'unknown', result: Answer) => {
     if (result.status >= 400) deps.onRejected?.(provider, result.status, String(result.body.error));
     send(res, result);
   };
-  router.post('/webhooks/:provider', (req: Request, res: Response) => {
-    const provider = knownProvider(req.params.provider);
+  return (req, res) => {
+    const match = req.method === 'POST' ? WEBHOOK_PATH.exec(req.url ?? '') : null;
+    if (!match) return false;
+    const provider = knownProvider(providerParam(match[1]));
     // Before the body is read: unknown or unconfigured endpoints do not exist, and only JSON is accepted.
-    if (!provider || !isEnabled(deps.endpoints[provider])) return answer(res, provider ?? 'unknown', refusal(404, 'not found'));
-    if (!req.is(['application/json', 'application/*+json'])) return answer(res, provider, refusal(415, 'expected Content-Type: application/json'));
-    readBody(req, deps.maxBodyBytes).then(
-      (rawBody) => answer(res, provider, receive(provider, rawBody, req, deps)),
-      (err: unknown) => {
-        if (!(err instanceof BodyError)) throw err;
-        if (!res.headersSent && !req.destroyed) answer(res, provider, refusal(err.status, err.message));
-      },
-    ).catch((err: unknown) => {
-      deps.log.error({ provider, err: { message: (err as Error).message } }, 'webhook request failed');
-      if (!res.headersSent) send(res, refusal(500, 'internal error'));
-    });
-  });
-  return router;
+    if (!provider || !isEnabled(deps.endpoints[provider])) answer(res, provider ?? 'unknown', refusal(404, 'not found'));
+    else if (!isJson(req.headers['content-type'])) answer(res, provider, refusal(415, 'expected Content-Type: application/json'));
+    else {
+      readBody(req, deps.maxBodyBytes).then(
+        (rawBody) => answer(res, provider, receive(provider, rawBody, req, deps)),
+        (err: unknown) => {
+          if (!(err instanceof BodyError)) throw err;
+          if (!res.headersSent && !req.destroyed) answer(res, provider, refusal(err.status, err.message));
+        },
+      ).catch((err: unknown) => {
+        deps.log.error({ provider, err: { message: (err as Error).message } }, 'webhook request failed');
+        if (!res.headersSent) send(res, refusal(500, 'internal error'));
+      });
+    }
+    return true;
+  };
 }
 
 function refusal(status: number, error: string, extra: Record<string, unknown> = {}): Answer {
@@ -85,7 +110,7 @@ function knownProvider(value: unknown): Provider | undefined {
   return PROVIDERS.find((p) => p === value);
 }
 
-function receive(provider: Provider, rawBody: Buffer, req: Request, deps: WebhookDeps): Answer {
+function receive(provider: Provider, rawBody: Buffer, req: IncomingMessage, deps: WebhookDeps): Answer {
   const verified = verifyRequest(deps.endpoints[provider], {
     rawBody, headers: req.headers, remoteAddress: req.socket.remoteAddress, now: (deps.now ?? Date.now)(),
   });
@@ -107,7 +132,11 @@ function receive(provider: Provider, rawBody: Buffer, req: Request, deps: Webhoo
 }
 
 function store(provider: Provider, events: ReceivedEvent[], invalid: Array<{ index: number; error: string }>, deps: WebhookDeps): Answer {
-  const accepted = events.map(({ event, text }) => ({ ...triage(event, deps.triage), rawText: text }));
+  const accepted = events.map(({ event, text }) => {
+    const item: Accepted = triage(event, deps.triage);
+    item.rawText = text;
+    return item;
+  });
   let stored: InsertResult;
   try {
     stored = deps.inbox.insert(accepted);
@@ -121,15 +150,15 @@ function store(provider: Provider, events: ReceivedEvent[], invalid: Array<{ ind
   return { status: 200, body: { accepted: stored.inserted, duplicates: stored.duplicates, invalid: invalid.length } };
 }
 
-function tally(accepted: Array<{ event: { type: EventType }; status: 'pending' | 'ignored' }>, stored: InsertResult, invalid: number): StoredTally {
-  const result: StoredTally = { inserted: stored.inserted, duplicates: stored.duplicates, ignored: 0, invalid, pending: 0, counts: new Map() };
-  const count = (key: `${EventOutcome} ${EventType | 'none'}`) => result.counts.set(key, (result.counts.get(key) ?? 0) + 1);
-  accepted.forEach(({ event, status }, i) => {
-    const outcome: EventOutcome = !stored.stored[i] ? 'duplicate' : status === 'ignored' ? 'ignored' : 'accepted';
-    if (outcome === 'ignored') result.ignored++;
-    if (outcome === 'accepted') result.pending++;
-    count(`${outcome} ${event.type}`);
-  });
-  if (invalid > 0) result.counts.set('invalid none', invalid);
-  return result;
+function tally(accepted: Accepted[], stored: InsertResult, invalid: number): StoredTally {
+  const counts: StoredTally['counts'] = { accepted: {}, ignored: {}, duplicate: {}, invalid: invalid > 0 ? { none: invalid } : {} };
+  for (let i = 0; i < accepted.length; i++) {
+    const { event: { type }, status } = accepted[i];
+    const byType = counts[!stored.stored[i] ? 'duplicate' : status === 'ignored' ? 'ignored' : 'accepted'];
+    byType[type] = (byType[type] ?? 0) + 1;
+  }
+  const sum = (byType: Partial<Record<string, number>>) => Object.values(byType).reduce((a: number, n) => a + (n ?? 0), 0);
+  return {
+    inserted: stored.inserted, duplicates: stored.duplicates, ignored: sum(counts.ignored), invalid, pending: sum(counts.accepted), counts,
+  };
 }

@@ -1,8 +1,7 @@
 /**
  * A webhook body → its events as values and as the exact text the provider sent for each. The inbox keeps that text
- * (not a re-serialisation), and reading it costs one pass: the top-level array is cut at its commas, and each element
- * is parsed on its own by JSON.parse, which does all of the validation. A body is accepted exactly when JSON.parse
- * would accept it whole (property-tested).
+ * (not a re-serialisation). JSON.parse reads and validates the whole body once; a batch's element boundaries are then
+ * found by one scan of the (now known valid) text, which only has to tell strings from structure.
  */
 
 export interface BodyItem {
@@ -32,71 +31,64 @@ const CLOSE_ARRAY = 0x5d;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 
-/** JSON's four whitespace characters (String.prototype.trim knows more, which JSON.parse refuses). */
+/** JSON's four whitespace characters (String.prototype.trim knows more, but valid JSON has no others outside strings). */
 function isJsonSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
-}
-
-function skipSpace(text: string, from: number): number {
-  let i = from;
-  while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++;
-  return i;
 }
 
 /** Index of the quote closing the string opened at `open` (one not escaped by an odd run of backslashes). */
 function closingQuote(text: string, open: number): number {
   let quote = text.indexOf('"', open + 1);
-  while (quote !== -1) {
+  for (;;) {
     let backslashes = 0;
     while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return quote;
     quote = text.indexOf('"', quote + 1);
   }
-  throw new MalformedJsonError('unterminated string');
 }
 
-function parseItem(text: string, start: number, end: number): BodyItem {
-  const slice = text.slice(start, end);
-  let value: unknown;
-  try {
-    value = JSON.parse(slice);
-  } catch (err) {
-    throw new MalformedJsonError((err as Error).message);
-  }
-  // JSON.parse accepted it, so only JSON whitespace surrounds the value: trimming it is exact.
-  return { value, text: slice.trim() };
+/** The text of `text.slice(start, end)` without the JSON whitespace around it. */
+function trimmed(text: string, start: number, end: number): string {
+  let from = start;
+  let to = end;
+  while (from < to && isJsonSpace(text.charCodeAt(from))) from++;
+  while (to > from && isJsonSpace(text.charCodeAt(to - 1))) to--;
+  return text.slice(from, to);
 }
 
-/** The elements of a top-level array whose '[' is at `open`. */
-function splitArray(text: string, open: number): BodyItem[] {
-  const items: BodyItem[] = [];
+/** The texts of the elements of the valid JSON array `text`, in order. */
+function elementTexts(text: string): string[] {
+  const texts: string[] = [];
   let depth = 0;
-  let start = open + 1;
+  let start = text.indexOf('[') + 1;
   for (let i = start; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code === QUOTE) i = closingQuote(text, i);
     else if (code === OPEN_ARRAY || code === OPEN_OBJECT) depth++;
-    else if (code === COMMA && depth === 0) {
-      items.push(parseItem(text, start, i));
+    else if (code === CLOSE_ARRAY || code === CLOSE_OBJECT) {
+      if (depth-- > 0) continue;
+      const last = trimmed(text, start, i);
+      if (last || texts.length > 0) texts.push(last);
+      break;
+    } else if (code === COMMA && depth === 0) {
+      texts.push(trimmed(text, start, i));
       start = i + 1;
-    } else if (code === CLOSE_ARRAY || code === CLOSE_OBJECT) {
-      if (depth > 0) {
-        depth--;
-        continue;
-      }
-      if (code !== CLOSE_ARRAY) throw new MalformedJsonError('unbalanced brackets');
-      // `[]` and `[ ]` are empty; `[1,]` leaves an empty last element, which JSON.parse refuses.
-      if (items.length > 0 || skipSpace(text, start) < i) items.push(parseItem(text, start, i));
-      if (skipSpace(text, i + 1) !== text.length) throw new MalformedJsonError('unexpected text after the array');
-      return items;
     }
   }
-  throw new MalformedJsonError('unterminated array');
+  return texts;
 }
 
-/** Throws MalformedJsonError when JSON.parse would refuse the text. */
+/** Throws MalformedJsonError when the text is not JSON. */
 export function parseJsonBody(text: string): ParsedBody {
-  const first = skipSpace(text, 0);
-  if (text.charCodeAt(first) === OPEN_ARRAY) return { batch: true, items: splitArray(text, first) };
-  return { batch: false, items: [parseItem(text, 0, text.length)] };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new MalformedJsonError((err as Error).message);
+  }
+  if (!Array.isArray(value)) return { batch: false, items: [{ value, text: text.trim() }] };
+  const texts = elementTexts(text);
+  // A scan that disagreed with JSON.parse would be a bug here: then each element is re-serialised instead.
+  const exact = texts.length === value.length;
+  return { batch: true, items: value.map((item, i) => ({ value: item, text: exact ? texts[i] : JSON.stringify(item) })) };
 }

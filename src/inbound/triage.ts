@@ -17,13 +17,18 @@ const APPLIED: ReadonlySet<EventType> = new Set([
   'resubscribed', 'list_addition',
 ]);
 
+/** Why an event has nothing to apply, or undefined when it has. */
+function ignoredBecause(event: InboundEvent, settings: TriageSettings): string | undefined {
+  if (event.type === 'unknown') return 'unknown_type';
+  if (settings.apiKeyName && event.apiKeyName === settings.apiKeyName) return 'echo';
+  if (!APPLIED.has(event.type)) return 'not_applied';
+  if (!event.email) return 'no_email';
+  if (event.type === 'resubscribed' && !settings.allowResubscribe) return 'resubscribe_disabled';
+  if (event.type === 'list_addition' && !settings.createPartnerOnListAddition) return 'not_applied';
+  return undefined;
+}
+
 export function triage(event: InboundEvent, settings: TriageSettings): Accepted {
-  const ignored = (note: string): Accepted => ({ event, status: 'ignored', note });
-  if (event.type === 'unknown') return ignored('unknown_type');
-  if (settings.apiKeyName && event.apiKeyName === settings.apiKeyName) return ignored('echo');
-  if (!APPLIED.has(event.type)) return ignored('not_applied');
-  if (!event.email) return ignored('no_email');
-  if (event.type === 'resubscribed' && !settings.allowResubscribe) return ignored('resubscribe_disabled');
-  if (event.type === 'list_addition' && !settings.createPartnerOnListAddition) return ignored('not_applied');
-  return { event, status: 'pending' };
+  const note = ignoredBecause(event, settings);
+  return note === undefined ? { event, status: 'pending' } : { event, status: 'ignored', note };
 }

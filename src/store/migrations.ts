@@ -164,7 +164,37 @@ export const MIGRATIONS: string[] = [
     checked_at INTEGER NOT NULL
   );
   `,
-  /* 7: inbox keys start with the event's time (hex seconds), as Inbox.storageKey writes them: recent events sort together */ `
-  UPDATE events SET dedupe_key = printf('%08x', CASE WHEN occurred_at >= 0 THEN occurred_at / 1000 ELSE 0 END) || ':' || dedupe_key;
+  /* 7: the inbox rebuilt for intake speed, every event kept with its id (Inbox explains both changes):
+        its status CHECK as comparisons (an IN list built a temporary table at every INSERT, half of its cost), and
+        its keys starting with the event's time in hex seconds (Inbox.storageKey), so that recent events sort together */ `
+  CREATE TABLE events_v7 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    provider TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    provider_type TEXT NOT NULL,
+    email TEXT,
+    occurred_at INTEGER,
+    received_at INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status = 'pending' OR status = 'applied' OR status = 'ignored' OR status = 'dead'),
+    note TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    applied_at INTEGER,
+    last_error TEXT
+  );
+  INSERT INTO events_v7 (id, provider, dedupe_key, type, provider_type, email, occurred_at, received_at, event, status,
+      note, attempts, next_attempt_at, applied_at, last_error)
+    SELECT id, provider, printf('%08x', CASE WHEN occurred_at >= 0 THEN occurred_at / 1000 ELSE 0 END) || ':' || dedupe_key,
+      type, provider_type, email, occurred_at, received_at, event, status, note, attempts, next_attempt_at, applied_at,
+      last_error
+    FROM events ORDER BY id;
+  -- Ids are never reused: the new table continues the old sequence, which may be past the highest id kept.
+  DELETE FROM sqlite_sequence WHERE name = 'events_v7';
+  INSERT INTO sqlite_sequence (name, seq) SELECT 'events_v7', seq FROM sqlite_sequence WHERE name = 'events';
+  DROP TABLE events;
+  ALTER TABLE events_v7 RENAME TO events;
+  CREATE INDEX events_pending ON events (status, next_attempt_at) WHERE status = 'pending';
   `,
 ];

@@ -8,6 +8,7 @@ import { brevoFaults, odooFaults } from './scenarios/faults.js';
 import { diskFaults } from './scenarios/disk.js';
 import { failures } from './result.js';
 import { Rng } from './rng.js';
+import { secretsInLog } from './security.js';
 import { World } from './world.js';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 20251122);
@@ -20,8 +21,10 @@ describe('chaos: Brevo, Odoo and disk faults (reduced)', function () {
     await world.start();
   });
   after(async () => {
+    if (!world) return;
     const { integrity } = await world.close();
     expect(integrity).to.equal('ok');
+    expect(secretsInLog(world), 'secrets in the log').to.deep.equal({});
   });
 
   it('Brevo: 5xx burst, dropped and hung calls, 429 storm, revoked key: no dead letter, pacing within its cap', async () => {

@@ -58,9 +58,9 @@ export function npmAudit(timeoutMs = 120_000): Promise<AuditSummary> {
   return new Promise((resolve) => {
     execFile('npm', ['audit', '--omit=dev', '--json'], { cwd: PROJECT_ROOT, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
       try {
-        const report = JSON.parse(stdout) as { metadata?: { vulnerabilities?: Record<string, number> }; error?: { summary?: string; code?: string } };
+        const report = JSON.parse(stdout) as { metadata?: { vulnerabilities?: Record<string, number> }; message?: string; error?: { summary?: string; code?: string } };
         if (report.metadata?.vulnerabilities) return resolve({ ran: true, vulnerabilities: report.metadata.vulnerabilities });
-        resolve({ ran: false, error: report.error?.summary ?? report.error?.code ?? 'no metadata in the report' });
+        resolve({ ran: false, error: report.message || report.error?.summary || report.error?.code || 'no metadata in the report' });
       } catch {
         resolve({ ran: false, error: (err?.message ?? stderr).split('\n').filter(Boolean).slice(-3).join(' ').slice(0, 300) });
       }

@@ -82,6 +82,8 @@ export interface WorldOptions {
   /** Merged over chaosConfig() into the CONFIG_FILE. */
   config?: Json;
   brevo?: FakeBrevoOptions;
+  /** info (default), debug or trace: the process must log that it listens. */
+  logLevel?: 'info' | 'debug' | 'trace';
 }
 
 export interface DeadLetterView {
@@ -127,7 +129,7 @@ export class World {
       CRM_HOOK_SECRET: secrets.hookSecret, ADMIN_TOKEN: secrets.adminToken,
       WEBHOOK_BEARER_TOKENS: secrets.bearerToken, WEBHOOK_HMAC_SECRETS: secrets.hmacSecret,
       WEBHOOK_STANDARD_SECRETS: secrets.standardSecret, WEBHOOK_BASIC_CREDENTIALS: secrets.basicCredentials,
-      DATABASE_PATH: join(dir, 'sidecar.db'), CONFIG_FILE: configFile, PORT: String(port), LOG_LEVEL: 'info',
+      DATABASE_PATH: join(dir, 'sidecar.db'), CONFIG_FILE: configFile, PORT: String(port), LOG_LEVEL: options.logLevel ?? 'info',
     };
     const config = loadConfig(env);
     // What `npm run setup-crm-fields` does before the sidecar is started for the first time.

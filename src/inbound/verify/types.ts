@@ -41,15 +41,19 @@ export class WebhookVerificationError extends Error {
 /** Senders and relays sign with a clock of their own: 5 minutes either way, as Stripe and Standard Webhooks do. */
 export const TOLERANCE_MS = 5 * 60 * 1000;
 
-/** Header lookup by name, case-insensitively (tests and some frameworks keep the sender's casing). */
+/** Header lookup by name, case-insensitively (Node lower-cases names; tests and some frameworks keep the sender's). */
 export function header(headers: Headers, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
-    // Node joins repeated headers with ', ' except set-cookie; do the same for arrays handed to us directly.
-    return Array.isArray(value) ? value.join(', ') : value;
+  let value = headers[wanted];
+  if (value === undefined) {
+    for (const key in headers) {
+      if (key.toLowerCase() !== wanted || headers[key] === undefined) continue;
+      value = headers[key];
+      break;
+    }
   }
-  return undefined;
+  // Node joins repeated headers with ', ' except set-cookie; do the same for arrays handed to us directly.
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 export function withinTolerance(timestampSeconds: number, now: number): boolean {

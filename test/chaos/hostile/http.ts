@@ -80,6 +80,7 @@ export function sendBytes(port: number, bytes: Buffer, timeoutMs = 10_000): Prom
 }
 
 export interface SlowClient {
+  phase: 'headers' | 'body';
   socket: Socket;
   /** Whether the server has closed the connection. */
   closed: () => boolean;
@@ -106,7 +107,7 @@ export function slowLoris(port: number, phase: 'headers' | 'body', path: string,
   socket.on('close', close);
   socket.on('error', close);
   socket.on('data', () => undefined);
-  return { socket, closed: () => closed };
+  return { phase, socket, closed: () => closed };
 }
 
 export function closeAgent(): void {

@@ -5,7 +5,7 @@
  * - crash-initial-sync: `npm run initial-sync` (scripts/initial-sync.ts) killed mid-run, then run again to the end.
  * Expected: every partner in Brevo exactly once with its latest data, every accepted event applied exactly once.
  */
-import { expectedContacts } from '../../initial-sync/support.js';
+import { expectedContacts, importCalls } from '../../initial-sync/support.js';
 import { PartnerBook } from '../partners.js';
 import { elapsedSeconds, isTransientDeadLetter, partnerDeadLetters, settle, track, type ScenarioResult } from '../result.js';
 import { sleep, type Rng } from '../rng.js';
@@ -43,6 +43,7 @@ export async function crashOutbound(world: World, rng: Rng, options: CrashOutbou
     dead_letters_transient: letters.filter(isTransientDeadLetter).length, crashes: m.crashes(), seconds: m.seconds(),
     partners: options.partners, changes_accepted_before_kill: changesAcceptedBeforeKill, dead_letters: letters.length,
     ...(diff.lost ? { missing: diff.missing.slice(0, 10), stale: diff.stale.slice(0, 10) } : {}),
+    violations: [],
   };
 }
 
@@ -90,6 +91,7 @@ export async function crashWebhooks(world: World, rng: Rng, options: CrashWebhoo
     scenario: 'crash-webhooks', runs: m.runs(), kills: m.kills(), lost: diff.lost, duplicated: diff.duplicated, forged_applied: 0,
     dead_letters_transient: letters.filter(isTransientDeadLetter).length, crashes: m.crashes(), seconds: m.seconds(),
     events_accepted: ledger.accepted(), batches_accepted: stream.stats.batches, answers: stream.stats.statuses, dead_letters: letters.length,
+    violations: [],
   };
 }
 
@@ -97,7 +99,8 @@ export interface CrashInitialSyncOptions {
   /** Realistic partners seeded in the fake Odoo (some invalid or shared addresses among them). */
   partners: number;
   kills: number;
-  /** A kill lands 0..killWindowMs after the script's first call to Odoo. */
+  /** A kill lands 0..killWindowMs after the run's k-th Brevo import request, k drawn in 0..maxImportsBeforeKill. */
+  maxImportsBeforeKill: number;
   killWindowMs: number;
   seed: number;
 }
@@ -116,29 +119,34 @@ export async function crashInitialSync(rng: Rng, options: CrashInitialSyncOption
   world.odoo.faults.setLatency(20);
   let runs = 0;
   let kills = 0;
-  let finalCode: number | null = null;
   const violations: string[] = [];
   try {
-    for (let k = 0; k <= options.kills; k++) {
+    // Runs killed at their moment; a run that ends before its moment completed the sync, and the next one starts anew.
+    for (let attempt = 0; kills < options.kills && attempt < options.kills * 3; attempt++) {
       const before = world.odoo.calls.length;
+      const imports = importCalls(world.brevo).length;
       const run = world.spawnScript('scripts/initial-sync.ts', ['--json']);
       runs += 1;
-      if (k === options.kills) {
-        finalCode = (await run.exited).code;
-        if (finalCode !== 0) violations.push(`the last run exited with ${finalCode}: ${run.stdout().slice(-500)}`);
-        break;
-      }
-      const started = await Promise.race([
-        (async () => { while (world.odoo.calls.length === before) await sleep(10); return true; })(),
+      // The moment: after the run's nth import request (0: while it reads its first pages), plus a random delay.
+      const nth = rng.int(0, options.maxImportsBeforeKill);
+      const reached = await Promise.race([
+        (async () => {
+          while (world.odoo.calls.length === before || importCalls(world.brevo).length < imports + nth) await sleep(5);
+          return true;
+        })(),
         run.exited.then(() => false),
       ]);
-      if (started) await Promise.race([sleep(rng.int(0, options.killWindowMs)), run.exited]);
+      if (reached) await Promise.race([sleep(rng.int(0, options.killWindowMs)), run.exited]);
       if (run.child.exitCode === null && run.child.signalCode === null) {
         run.child.kill('SIGKILL');
         kills += 1;
       }
       await run.exited;
     }
+    const last = world.spawnScript('scripts/initial-sync.ts', ['--json']);
+    runs += 1;
+    const { code } = await last.exited;
+    if (code !== 0) violations.push(`the last run exited with ${code}: ${last.stdout().slice(-500)}`);
     const expected = expectedContacts(world.odoo);
     const byExtId = new Map<string, string[]>();
     for (const contact of world.brevo.state.contacts.values()) {

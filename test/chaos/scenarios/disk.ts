@@ -67,6 +67,7 @@ export async function diskFaults(world: World, rng: Rng, options: DiskFaultOptio
   const stream = new WebhookStream(world, book.ids.map((id) => book.emailOf(id)), ledger, rng.fork('stream'), tag, 10);
   const during: Record<string, number> = {};
   const hookDuring: Record<string, number> = {};
+  const refusedPushes: number[] = [];
   let inFault = false;
   stream.onStatus = (status) => {
     if (inFault) during[status] = (during[status] ?? 0) + 1;
@@ -77,21 +78,30 @@ export async function diskFaults(world: World, rng: Rng, options: DiskFaultOptio
     let faultOver = false;
     let after = options.batchesPerFault;
     const sending = stream.sendWhile(() => !faultOver || after-- > 0, 2, 50);
+    // Slow Brevo answers, so that calls made before the fault come back during it and their outcome must be written.
+    world.brevo.faults.setLatency(Math.round(options.faultMs / 2));
+    const calls = world.brevo.calls.length;
     await pushPartners(world, book.mutate(rng, 0.5));
-    await sleep(rng.int(100, 500));
+    const deadline = Date.now() + 5000;
+    while (!world.brevo.calls.slice(calls).some((c) => c.status === 0) && Date.now() < deadline) await sleep(10);
+    await sleep(rng.int(0, 200));
     const pid = world.pid!;
     setFileSizeLimit(pid, 1);
     inFault = true;
-    const hook = await hookStatus(world, book.mutate(rng, 0.1));
+    const changedDuring = book.mutate(rng, 0.1);
+    const hook = await hookStatus(world, changedDuring);
     hookDuring[hook] = (hookDuring[hook] ?? 0) + 1;
+    // A push refused with 503 stored nothing; the cron poll (off in chaos worlds) would find the change: push again.
+    if (hook !== '202') refusedPushes.push(...changedDuring);
     await sleep(options.faultMs);
     inFault = false;
     setFileSizeLimit(pid, 'unlimited');
+    world.brevo.faults.setLatency(0);
     faultOver = true;
     await sending;
   }
   // Changes made after the disk came back must go through too (a job whose completion failed must not block them).
-  await pushPartners(world, book.mutate(rng, 0.5));
+  await pushPartners(world, [...new Set([...refusedPushes, ...book.mutate(rng, 0.5)])]);
 
   await settle(world, () => {
     const events = ledger.compare(world.odoo, book.addresses());

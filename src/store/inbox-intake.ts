@@ -1,0 +1,109 @@
+/**
+ * Writing accepted events into the inbox: the hot path of webhook intake (tens of thousands of events a second).
+ *
+ * - A request's events go in as multi-row INSERTs (100, 10, then 1 row at a time) inside one IMMEDIATE transaction:
+ *   SQLite's per-statement work (cursors on the table and its two indexes, the AUTOINCREMENT counter) is paid per
+ *   chunk instead of per event, which halves the instructions spent in SQLite (measured with callgrind).
+ * - Which events were duplicates is only looked up when the row count says there were some.
+ * - An event is stored as JSON around the provider's own text for its raw part, which is not serialised again.
+ * - The unique key starts with the event's time (storageKey), so a batch of recent events appends to the end of the
+ *   index instead of dirtying one random index page per event (which made every commit, and every checkpoint, large).
+ */
+import type Database from 'better-sqlite3';
+import type { Db } from './db.js';
+import type { InboundEvent } from '../inbound/events.js';
+
+export interface Accepted {
+  event: InboundEvent;
+  status: 'pending' | 'ignored';
+  note?: string;
+  /** The event's JSON text as the provider sent it, stored verbatim as its raw part (else event.raw is serialised). */
+  rawText?: string;
+}
+
+export interface InsertResult {
+  inserted: number;
+  duplicates: number;
+  /** Per item: false when it was a duplicate of an event already in the inbox (or earlier in the same request). */
+  stored: boolean[];
+}
+
+/**
+ * The event as stored: what JSON.stringify(event) gives, but with the raw part as received when it is known, spliced
+ * in as text rather than serialised again.
+ */
+export function eventJson(event: InboundEvent, rawText?: string): string {
+  const { raw, ...fields } = event;
+  const json = JSON.stringify(fields);
+  const rawJson = rawText ?? (JSON.stringify(raw) as string | undefined);
+  return rawJson === undefined ? json : `${json.slice(0, -1)},"raw":${rawJson}}`;
+}
+
+/**
+ * The key the unique index holds: the event's time (hex seconds; 0 without one) before its dedupe key. Recent events
+ * sort together, and a re-delivered event gets the same key, its time being part of what it is. Migration 7 gave the
+ * events stored before it the same form, from the same occurred_at.
+ */
+export function storageKey(event: Pick<InboundEvent, 'occurredAt' | 'dedupeKey'>): string {
+  const seconds = event.occurredAt !== null && event.occurredAt >= 0 ? Math.floor(event.occurredAt / 1000) : 0;
+  return `${seconds.toString(16).padStart(8, '0')}:${event.dedupeKey}`;
+}
+
+const COLUMNS = 'provider, dedupe_key, type, provider_type, email, occurred_at, received_at, event, status, note, next_attempt_at';
+const ROW = `(${COLUMNS.split(',').map(() => '?').join(', ')})`;
+/** Rows per INSERT, largest first; any count is a sum of these, and each size is one statement compiled once. */
+const CHUNK_SIZES = [100, 10, 1];
+
+export class IntakeWriter {
+  private readonly chunks: Array<{ size: number; statement: Database.Statement }>;
+  private readonly lastId: Database.Statement;
+  private readonly keysAfter: Database.Statement;
+  private readonly write: (items: Accepted[], now: number) => InsertResult;
+
+  constructor(db: Db) {
+    this.chunks = CHUNK_SIZES.map((size) => ({
+      size,
+      statement: db.prepare(`INSERT INTO events (${COLUMNS}) VALUES ${Array(size).fill(ROW).join(', ')} ON CONFLICT (dedupe_key) DO NOTHING`),
+    }));
+    this.lastId = db.prepare('SELECT MAX(id) FROM events');
+    this.keysAfter = db.prepare('SELECT dedupe_key FROM events WHERE id > ?');
+    // IMMEDIATE: the transaction reads the last id before it writes, and must not lose the write lock in between.
+    this.write = db.transaction((items: Accepted[], now: number) => this.writeAll(items, now)).immediate;
+  }
+
+  /** All of the items in one transaction, or none of them if it fails. */
+  insert(items: Accepted[], now: number): InsertResult {
+    return this.write(items, now);
+  }
+
+  private writeAll(items: Accepted[], now: number): InsertResult {
+    const lastIdBefore = (this.lastId.pluck().get() as number | null) ?? 0;
+    const keys = items.map((item) => storageKey(item.event));
+    let inserted = 0;
+    let offset = 0;
+    for (const { size, statement } of this.chunks) {
+      for (; items.length - offset >= size; offset += size) {
+        const values: unknown[] = [];
+        for (let i = offset; i < offset + size; i++) pushRow(values, items[i], keys[i], now);
+        inserted += statement.run(values).changes;
+      }
+    }
+    const stored = inserted === items.length ? items.map(() => true) : this.storedFlags(keys, lastIdBefore);
+    return { inserted, duplicates: items.length - inserted, stored };
+  }
+
+  /** Rows inserted by this transaction are the ones after the last id seen before it (AUTOINCREMENT never goes back). */
+  private storedFlags(keys: string[], lastIdBefore: number): boolean[] {
+    const fresh = new Set(this.keysAfter.pluck().all(lastIdBefore) as string[]);
+    // delete: of two equal keys in one request, only the first was stored.
+    return keys.map((key) => fresh.delete(key));
+  }
+}
+
+/** Appends one row's values, in COLUMNS order. */
+function pushRow(values: unknown[], { event, status, note, rawText }: Accepted, key: string, now: number): void {
+  values.push(
+    event.provider, key, event.type, event.providerType, event.email, event.occurredAt, now, eventJson(event, rawText),
+    status, note ?? null, now,
+  );
+}
