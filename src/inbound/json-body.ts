@@ -36,10 +36,14 @@ function isJsonSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 
-/** Index of the quote closing the string opened at `open` (one not escaped by an odd run of backslashes). */
+/**
+ * Index of the quote closing the string opened at `open` (one not escaped by an odd run of backslashes); the end of
+ * the text if there is none, which valid JSON never lacks, so that a wrong turn ends the scan instead of looping.
+ */
 function closingQuote(text: string, open: number): number {
   let quote = text.indexOf('"', open + 1);
   for (;;) {
+    if (quote === -1) return text.length;
     let backslashes = 0;
     while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return quote;

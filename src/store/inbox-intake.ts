@@ -5,13 +5,12 @@
  *   SQLite's per-statement work (cursors on the table and its two indexes, the AUTOINCREMENT counter) is paid per
  *   chunk instead of per event, which halves the instructions spent in SQLite (measured with callgrind).
  * - Which events were duplicates is only looked up when the row count says there were some.
- * - An event is stored as JSON around the provider's own text for its raw part, which is not serialised again.
- * - The unique key starts with the event's time (storageKey), so a batch of recent events appends to the end of the
- *   index instead of dirtying one random index page per event (which made every commit, and every checkpoint, large).
+ * - Rows are laid out as inbox-row.ts says: small, and with keys that append to the unique index.
  */
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { InboundEvent } from '../inbound/events.js';
+import { detailsJson, storageKey } from './inbox-row.js';
 
 export interface Accepted {
   event: InboundEvent;
@@ -26,27 +25,6 @@ export interface InsertResult {
   duplicates: number;
   /** Per item: false when it was a duplicate of an event already in the inbox (or earlier in the same request). */
   stored: boolean[];
-}
-
-/**
- * The event as stored: what JSON.stringify(event) gives, but with the raw part as received when it is known, spliced
- * in as text rather than serialised again.
- */
-export function eventJson(event: InboundEvent, rawText?: string): string {
-  const { raw, ...fields } = event;
-  const json = JSON.stringify(fields);
-  const rawJson = rawText ?? (JSON.stringify(raw) as string | undefined);
-  return rawJson === undefined ? json : `${json.slice(0, -1)},"raw":${rawJson}}`;
-}
-
-/**
- * The key the unique index holds: the event's time (hex seconds; 0 without one) before its dedupe key. Recent events
- * sort together, and a re-delivered event gets the same key, its time being part of what it is. Migration 7 gave the
- * events stored before it the same form, from the same occurred_at.
- */
-export function storageKey(event: Pick<InboundEvent, 'occurredAt' | 'dedupeKey'>): string {
-  const seconds = event.occurredAt !== null && event.occurredAt >= 0 ? Math.floor(event.occurredAt / 1000) : 0;
-  return `${seconds.toString(16).padStart(8, '0')}:${event.dedupeKey}`;
 }
 
 const COLUMNS = 'provider, dedupe_key, type, provider_type, email, occurred_at, received_at, event, status, note, next_attempt_at';
@@ -103,7 +81,7 @@ export class IntakeWriter {
 /** Appends one row's values, in COLUMNS order. */
 function pushRow(values: unknown[], { event, status, note, rawText }: Accepted, key: string, now: number): void {
   values.push(
-    event.provider, key, event.type, event.providerType, event.email, event.occurredAt, now, eventJson(event, rawText),
+    event.provider, key, event.type, event.providerType, event.email, event.occurredAt, now, detailsJson(event, rawText),
     status, note ?? null, now,
   );
 }

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { InboundEvent } from '../inbound/events.js';
 import { IntakeWriter, type Accepted, type InsertResult } from './inbox-intake.js';
+import { eventFromRow, type EventColumns } from './inbox-row.js';
 
 export type { Accepted, InsertResult } from './inbox-intake.js';
 
@@ -21,8 +22,8 @@ export interface StoredEvent {
   nextAttemptAt: number;
 }
 
-interface Row {
-  id: number; event: string; status: EventStatus; attempts: number; received_at: number; next_attempt_at: number;
+interface Row extends EventColumns {
+  id: number; status: EventStatus; attempts: number; received_at: number; next_attempt_at: number;
 }
 
 export class Inbox {
@@ -31,7 +32,8 @@ export class Inbox {
   private readonly pendingStatement;
 
   constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
-    this.claimStatement = db.prepare(`SELECT id, event, status, attempts, received_at, next_attempt_at FROM events
+    this.claimStatement = db.prepare(`SELECT id, provider, type, provider_type, email, occurred_at, dedupe_key, event, status, attempts,
+        received_at, next_attempt_at FROM events
       WHERE status = 'pending' AND next_attempt_at <= ?
         AND email NOT IN (SELECT email FROM events WHERE status = 'pending' AND next_attempt_at > ? AND email IS NOT NULL)
       ORDER BY id LIMIT ?`);
@@ -53,7 +55,7 @@ export class Inbox {
     const now = this.now();
     const rows = this.claimStatement.all(now, now, limit) as Row[];
     return rows.map((r) => ({
-      id: r.id, event: JSON.parse(r.event) as InboundEvent, status: r.status, attempts: r.attempts,
+      id: r.id, event: eventFromRow(r), status: r.status, attempts: r.attempts,
       receivedAt: r.received_at, nextAttemptAt: r.next_attempt_at,
     }));
   }

@@ -10,8 +10,8 @@
  * checkpoint itself, between two requests, which has only the last few commits' pages left to copy; its next commit
  * then starts the WAL over.
  *
- * The main connection keeps a much higher automatic threshold as a safety net, and goes back to SQLite's own if the
- * worker dies.
+ * The main connection keeps a much higher automatic threshold as a safety net, and goes back to SQLite's own when the
+ * worker stops or dies.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -73,14 +73,13 @@ export function startWalCheckpointer(db: Db, onError: (message: string) => void 
     else if (message.checkpointed === message.log && db.open) finishCheckpoint(db, onError);
   });
   worker.on('error', (err) => onError(err.message));
-  let stopping = false;
+  // Stopped, or dead on its own: the main connection goes back to SQLite's own checkpoints.
   const exited = new Promise<void>((resolve) => worker.once('exit', () => {
-    if (!stopping && db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
+    if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
     resolve();
   }));
   return {
     async stop() {
-      stopping = true;
       worker.postMessage('stop');
       await exited;
     },

@@ -27,13 +27,13 @@ const pick = <T>(scale: Scale, full: T, quick: T): T => (scale === 'full' ? full
 
 type Scenario = (rng: Rng, options: SuiteOptions, worlds: World[]) => Promise<ScenarioResult>;
 
-/** Runs `body` in a fresh, started world, then closes it; a damaged SQLite file is one more violation. */
+/** Runs `body` in a fresh world (the scenario starts the process, so its first run counts), then closes it; a damaged
+ * SQLite file is one more violation. */
 async function inWorld(options: SuiteOptions, worlds: World[], body: (world: World) => Promise<ScenarioResult>): Promise<ScenarioResult> {
   const world = await World.create({ logLevel: options.logLevel });
   worlds.push(world);
   let result: ScenarioResult | undefined;
   try {
-    await world.start();
     result = await body(world);
   } finally {
     const { integrity } = await world.close();
