@@ -4,15 +4,14 @@
  * of B (8 requests in flight), then single-event requests at 500 requests/s. The process is then restarted with the
  * default coalescing, and applies what it stored to the fake Odoo. Prints one JSON line.
  *
- * Every request carries the bearer token and an HMAC signature, both checked. Bodies and signatures are built before
- * the clock starts, and requests go through keep-alive agents, so that the load generator costs little of the two
- * cores. Wall-clock figures depend on what else the machine runs; the CPU time the sidecar process spent per event
+ * Every request carries the bearer token and an HMAC signature, both checked. Requests are built as bytes before the
+ * clock starts and sent over keep-alive connections (http-load.ts), so that the load generator costs little of the
+ * two cores. Wall-clock figures depend on what else the machine runs; the CPU time the sidecar process spent per event
  * (from /proc, Linux) does much less, and is reported beside them.
  */
 import { Command } from 'commander';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import os from 'node:os';
@@ -24,6 +23,7 @@ import { setupCrmFields } from '../src/crm/setup-fields.js';
 import { startFakeOdoo } from '../test/fakes/odoo/index.js';
 import { startFakeBrevo } from '../test/fakes/brevo/index.js';
 import { BREVO_KEY, fakeEnv, HMAC_SECRET, tempDatabasePath, waitFor, WEBHOOK_TOKEN } from '../test/helpers/harness.js';
+import { ConnectionPool, postRequest } from './http-load.js';
 
 const options = new Command('bench:webhooks')
   .option('--events <n>', 'events to post in batches', (v) => Number.parseInt(v, 10), 100_000)
@@ -95,68 +95,54 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** A request ready to send: the body and its headers (bearer token and HMAC signature). */
-interface Prepared {
-  body: Buffer;
-  headers: Record<string, string | number>;
-}
-
-function prepare(json: string): Prepared {
-  const body = Buffer.from(json, 'utf8');
-  return {
-    body,
-    headers: {
-      'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${WEBHOOK_TOKEN}`,
-      'x-sendinblue-signature': createHmac('sha256', HMAC_SECRET).update(body).digest('hex'),
-    },
-  };
-}
-
 const intake = await startSidecar(intakeConfig);
 let rejected = 0;
 
-/** Posts one prepared request; resolves with its latency in ms (from the moment it was asked for). */
-function post(agent: Agent, prepared: Prepared): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: intake.port, path: '/webhooks/brevo', method: 'POST', agent, headers: prepared.headers }, (res) => {
-      if (res.statusCode !== 200) rejected += 1;
-      res.resume().on('end', () => resolve(performance.now() - started));
-    });
-    req.on('error', reject).end(prepared.body);
-  });
+/** A signed request for the Brevo endpoint, as bytes: the bearer token and an HMAC signature, both checked. */
+function prepare(json: string): Buffer {
+  const body = Buffer.from(json, 'utf8');
+  const signature = createHmac('sha256', HMAC_SECRET).update(body).digest('hex');
+  return postRequest(intake.port, '/webhooks/brevo', { 'Content-Type': 'application/json', Authorization: `Bearer ${WEBHOOK_TOKEN}`, 'X-Sendinblue-Signature': signature }, body);
+}
+
+/** Sends one prepared request; resolves with its latency in ms (from the moment it was asked for). */
+async function post(pool: ConnectionPool, request: Buffer): Promise<number> {
+  const answer = await pool.send(request);
+  if (answer.status !== 200) rejected += 1;
+  return answer.ms;
 }
 
 // Phase 1: batches, 8 in flight.
 const batches = Array.from({ length: Math.ceil(options.events / options.batch) }, (_, r) =>
   prepare(JSON.stringify(Array.from({ length: Math.min(options.batch, options.events - r * options.batch) }, (_, i) => brevoEvent(r * options.batch + i)))));
 const singleBodies = Array.from({ length: options.singleSeconds * 500 }, (_, i) => prepare(JSON.stringify(brevoEvent(i))));
-const batchAgent = new Agent({ keepAlive: true, maxSockets: 8 });
+const batchPool = new ConnectionPool(intake.port);
 const batchLatencies: number[] = [];
 const batchStart = performance.now();
 const [serverBefore, clientBefore] = [cpuSeconds(intake.pid), process.cpuUsage()];
 let next = 0;
 await Promise.all(Array.from({ length: 8 }, async () => {
-  while (next < batches.length) batchLatencies.push(await post(batchAgent, batches[next++]));
+  while (next < batches.length) batchLatencies.push(await post(batchPool, batches[next++]));
 }));
 const batchSeconds = (performance.now() - batchStart) / 1000;
 const batchServerCpu = cpuSeconds(intake.pid) - serverBefore;
 const batchClientCpu = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(clientBefore));
-batchAgent.destroy();
+batchPool.close();
 
 // Phase 2: single events at 500 requests/s offered load (open loop: a slow answer does not slow the offer).
-const singleAgent = new Agent({ keepAlive: true, maxSockets: 256 });
+const singlePool = new ConnectionPool(intake.port);
 const singles: Promise<number>[] = [];
 const singleStart = performance.now();
-const singleServerBefore = cpuSeconds(intake.pid);
+const [singleServerBefore, singleClientBefore] = [cpuSeconds(intake.pid), process.cpuUsage()];
 for (let i = 0; i < singleBodies.length; i++) {
   const wait = singleStart + i * 2 - performance.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  singles.push(post(singleAgent, singleBodies[i]));
+  singles.push(post(singlePool, singleBodies[i]));
 }
 const singleLatencies = await Promise.all(singles);
 const singleServerCpu = cpuSeconds(intake.pid) - singleServerBefore;
-singleAgent.destroy();
+const singleClientCpu = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(singleClientBefore));
+singlePool.close();
 await intake.stop();
 
 // Phase 3: restarted with the default coalescing, the sidecar applies what it stored.
@@ -179,6 +165,7 @@ process.stdout.write(`${JSON.stringify({
   server_cpu_us_per_event: Math.round((batchServerCpu / options.events) * 1e7) / 10,
   client_cpu_us_per_event: Math.round((batchClientCpu / options.events) * 1e7) / 10,
   server_cpu_us_per_single: Math.round((singleServerCpu / singleBodies.length) * 1e6),
+  client_cpu_us_per_single: Math.round((singleClientCpu / singleBodies.length) * 1e6),
   load_average: os.loadavg()[0],
   rejected,
   crm_calls: crmCalls,

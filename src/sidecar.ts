@@ -2,7 +2,7 @@
  * Wires the sidecar from its configuration: store, CRM and Brevo clients, pacer, outbox worker, cron and HTTP.
  * `main.ts` runs it as a process; tests and benchmarks run it in-process against the fakes.
  */
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { projectPath, type Config } from './config.js';
 import { withLogContext, type Logger } from './log.js';
@@ -25,7 +25,7 @@ import { runBlacklistPoll } from './cron/blacklist-poll.js';
 import { startScheduler, type Scheduler } from './cron/scheduler.js';
 import { CronRunner } from './cron/runner.js';
 import { cronJobs } from './cron/jobs.js';
-import { createApp } from './http/app.js';
+import { createApp, requestHandler } from './http/app.js';
 import { odooHookRouter } from './http/odoo-hook.js';
 import { healthRouter, readinessChecks } from './http/health.js';
 import { statusPageRouter } from './http/status-page.js';
@@ -176,20 +176,20 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
       healthRouter(readiness),
     ],
     log,
-    [webhookRoute({
-      endpoints: Object.fromEntries(PROVIDERS.map((p) => [p, endpointVerification(config.webhooks, p)])) as Record<Provider, ReturnType<typeof endpointVerification>>,
-      maxBodyBytes: config.webhooks.maxBodyBytes,
-      maxEvents: config.webhooks.maxEvents,
-      inbox: store.inbox,
-      triage: { apiKeyName: config.brevo.apiKeyName, ...config.inbound },
-      log,
-      onStored: (provider, stored) => {
-        applyWorker.notify(stored.pending);
-        countStored(metrics, provider, stored);
-      },
-      onRejected: (provider, status) => metrics.webhookRequests.inc({ provider, status: String(status) }),
-    })],
   );
+  const webhooks = webhookRoute({
+    endpoints: Object.fromEntries(PROVIDERS.map((p) => [p, endpointVerification(config.webhooks, p)])) as Record<Provider, ReturnType<typeof endpointVerification>>,
+    maxBodyBytes: config.webhooks.maxBodyBytes,
+    maxEvents: config.webhooks.maxEvents,
+    inbox: store.inbox,
+    triage: { apiKeyName: config.brevo.apiKeyName, ...config.inbound },
+    log,
+    onStored: (provider, stored) => {
+      applyWorker.notify(stored.pending);
+      countStored(metrics, provider, stored);
+    },
+    onRejected: (provider, status) => metrics.webhookRequests.inc({ provider, status: String(status) }),
+  });
 
   let server: Server | undefined;
   let scheduler: Scheduler | undefined;
@@ -233,7 +233,7 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
       if (cron && overrides.cron !== false) scheduler = startScheduler(cronRunner, log);
       if (!workers || !cron) log.info({ workers, cron }, 'work switched off in this process: what it accepts waits in SQLite for a process that runs it');
       throughput.start();
-      server = await listen(app, config.port);
+      server = await listen(requestHandler(app, [webhooks], log), config.port);
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       log.info({ port }, 'sidecar listening');
@@ -264,9 +264,9 @@ function countStored(metrics: Metrics, provider: Provider, stored: StoredTally):
 const HEADERS_TIMEOUT_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
-function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+function listen(handler: RequestListener, port: number): Promise<Server> {
   return new Promise((ok, fail) => {
-    const server = app.listen(port, '0.0.0.0', (err?: Error) => (err ? fail(err) : ok(server)));
+    const server = createServer(handler).listen(port, '0.0.0.0', () => ok(server));
     server.headersTimeout = HEADERS_TIMEOUT_MS;
     server.requestTimeout = REQUEST_TIMEOUT_MS;
     server.on('error', fail);

@@ -4,17 +4,10 @@ import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { Logger } from '../log.js';
 import { requestLog } from './request-log.js';
 
-/** A route that answers by itself, as a plain Node handler (the hot webhook path): true when it took the request. */
-export type PlainRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
-
-export function createApp(routers: Router[], log: Logger, plainRoutes: PlainRoute[] = []): express.Express {
+export function createApp(routers: Router[], log: Logger): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog(log));
-  // Before the routers: a plain route costs its request no router matching and no express body or response helpers.
-  app.use((req, res, next) => {
-    if (!plainRoutes.some((route) => route(req, res))) next();
-  });
   for (const router of routers) app.use(router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
@@ -27,4 +20,23 @@ export function createApp(routers: Router[], log: Logger, plainRoutes: PlainRout
   };
   app.use(onError);
   return app;
+}
+
+/** A route served as a plain Node handler, without express (the hot webhook path). */
+export interface PlainRoute {
+  matches(req: IncomingMessage): boolean;
+  handle(req: IncomingMessage, res: ServerResponse): void;
+}
+
+/**
+ * What the HTTP server runs: a request a plain route matches is logged as the app logs its own and handled there,
+ * costing it no express router (~70 µs and ~10 kB of garbage a request on this machine); any other goes to the app.
+ */
+export function requestHandler(app: express.Express, plainRoutes: PlainRoute[], log: Logger): (req: IncomingMessage, res: ServerResponse) => void {
+  const logRequest = requestLog(log);
+  return (req, res) => {
+    const route = plainRoutes.find((candidate) => candidate.matches(req));
+    if (route) logRequest(req, res, () => route.handle(req, res));
+    else app(req, res);
+  };
 }

@@ -3,9 +3,9 @@
  * with 401/400/413/415 storing nothing, commit accepted events to the inbox, then answer 200. When the inbox cannot be
  * written the answer is 429, the one status (with timeouts) on which Brevo retries; nothing slow happens before it.
  *
- * This is the sidecar's hot path, so it is a plain Node handler that the app tries before its express routers, and it
- * reads the body and writes its answer itself (no body-parser, no res.json with its ETag): per request, only what the
- * contract needs.
+ * This is the sidecar's hot path, so it is a plain Node handler that the server runs before express, and it reads the
+ * body and writes its answer itself (no body-parser, no res.json with its ETag): per request, only what the contract
+ * needs.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Accepted, Inbox, InsertResult } from '../store/inbox.js';
@@ -17,6 +17,7 @@ import { parseReceived, type ReceivedEvent } from '../inbound/providers/index.js
 import { MalformedJsonError, parseJsonBody, type ParsedBody } from '../inbound/json-body.js';
 import { triage, type TriageSettings } from '../inbound/triage.js';
 import { BodyError, readBody } from './read-body.js';
+import type { PlainRoute } from './app.js';
 
 /** What became of each event of a request: stored to apply, stored as ignored, already stored, or unusable. */
 export type EventOutcome = 'accepted' | 'ignored' | 'duplicate' | 'invalid';
@@ -70,23 +71,19 @@ function providerParam(encoded: string): string | undefined {
   }
 }
 
-/**
- * The webhook route as a plain Node handler: it takes POST /webhooks/<provider> (returning true) and leaves anything
- * else to the rest of the app (returning false).
- */
-export function webhookRoute(deps: WebhookDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+/** POST /webhooks/:provider, as a plain Node handler the server runs before express (app.ts, requestHandler). */
+export function webhookRoute(deps: WebhookDeps): PlainRoute {
   const answer = (res: ServerResponse, provider: Provider | 'unknown', result: Answer) => {
     if (result.status >= 400) deps.onRejected?.(provider, result.status, String(result.body.error));
     send(res, result);
   };
-  return (req, res) => {
-    const match = req.method === 'POST' ? WEBHOOK_PATH.exec(req.url ?? '') : null;
-    if (!match) return false;
-    const provider = knownProvider(providerParam(match[1]));
-    // Before the body is read: unknown or unconfigured endpoints do not exist, and only JSON is accepted.
-    if (!provider || !isEnabled(deps.endpoints[provider])) answer(res, provider ?? 'unknown', refusal(404, 'not found'));
-    else if (!isJson(req.headers['content-type'])) answer(res, provider, refusal(415, 'expected Content-Type: application/json'));
-    else {
+  return {
+    matches: (req) => req.method === 'POST' && WEBHOOK_PATH.test(req.url ?? ''),
+    handle(req, res) {
+      const provider = knownProvider(providerParam(WEBHOOK_PATH.exec(req.url ?? '')?.[1] ?? ''));
+      // Before the body is read: unknown or unconfigured endpoints do not exist, and only JSON is accepted.
+      if (!provider || !isEnabled(deps.endpoints[provider])) return answer(res, provider ?? 'unknown', refusal(404, 'not found'));
+      if (!isJson(req.headers['content-type'])) return answer(res, provider, refusal(415, 'expected Content-Type: application/json'));
       readBody(req, deps.maxBodyBytes).then(
         (rawBody) => answer(res, provider, receive(provider, rawBody, req, deps)),
         (err: unknown) => {
@@ -97,8 +94,7 @@ export function webhookRoute(deps: WebhookDeps): (req: IncomingMessage, res: Ser
         deps.log.error({ provider, err: { message: (err as Error).message } }, 'webhook request failed');
         if (!res.headersSent) send(res, refusal(500, 'internal error'));
       });
-    }
-    return true;
+    },
   };
 }
 

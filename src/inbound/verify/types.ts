@@ -67,6 +67,8 @@ export function parseUnixSeconds(value: string | undefined): number | undefined 
 
 /** Non-empty list or nothing: a scheme with an empty secret list is treated as not configured. */
 export function nonEmpty(list: string[] | undefined): string[] | undefined {
-  const kept = (list ?? []).filter((s) => typeof s === 'string' && s.length > 0);
-  return kept.length > 0 ? kept : undefined;
+  const usable = (s: unknown) => typeof s === 'string' && s.length > 0;
+  // Checked on every request: the configured list itself when it is clean, rather than a copy.
+  const kept = !list || list.every(usable) ? list : list.filter(usable);
+  return kept && kept.length > 0 ? kept : undefined;
 }

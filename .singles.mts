@@ -1,0 +1,27 @@
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './src/config.js';
+import { startFakeOdoo } from './test/fakes/odoo/index.js';
+import { startFakeBrevo } from './test/fakes/brevo/index.js';
+import { BREVO_KEY, fakeEnv, HMAC_SECRET, tempDatabasePath, waitFor, WEBHOOK_TOKEN } from './test/helpers/harness.js';
+import { ConnectionPool, postRequest } from './scripts/http-load.js';
+const odoo = await startFakeOdoo(); const brevo = await startFakeBrevo({ apiKeys: [BREVO_KEY] });
+const env = { ...fakeEnv(odoo, brevo, tempDatabasePath()), WEBHOOK_BEARER_TOKENS: WEBHOOK_TOKEN, WEBHOOK_HMAC_SECRETS: HMAC_SECRET, LOG_LEVEL: 'info', CONFIG_FILE: '/tmp/dprof/intake.json' };
+const child = spawn(process.execPath, [...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.PROF] : []), ...(process.env.TRACEGC ? ['--trace-gc'] : []), ...(process.env.HEAPPROF ? ['--heap-prof', '--heap-prof-interval=4096', '--heap-prof-dir=/tmp/dprof/hp'] : []), ...(process.env.SNAP ? ['--heapsnapshot-signal=SIGUSR2', '--diagnostic-dir=/tmp/dprof/snap'] : []), '--import', 'tsx', join(PROJECT_ROOT, 'src/main.ts')], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+child.stdout.on('data', (d: Buffer) => { for (const l of d.toString().split('\n')) if (/Mark|Scavenge/.test(l) && process.env.TRACEGC) console.log('GC', l.slice(0, 150)); });
+let port = 0; child.stdout.on('data', (d: Buffer) => { port ||= Number(/"port":(\d+),"msg":"sidecar listening"/.exec(d.toString())?.[1] ?? 0); });
+await waitFor(() => port, 30000, 'listen');
+let serial = 0;
+const prep = () => { serial++; const body = Buffer.from(JSON.stringify({ event: 'opened', email: `r${serial % 1000}@example.com`, ts_event: 1763800000 + serial, 'message-id': `<m${serial}@b>` }));
+  return postRequest(port, '/webhooks/brevo', { 'Content-Type': 'application/json', Authorization: `Bearer ${WEBHOOK_TOKEN}`, 'X-Sendinblue-Signature': createHmac('sha256', HMAC_SECRET).update(body).digest('hex') }, body); };
+const pool = new ConnectionPool(port);
+for (let i = 0; i < 300; i++) await pool.send(prep());
+const reqs = Array.from({ length: 3000 }, prep);
+const results: Array<[number, number]> = []; const t0 = performance.now(); const ps: Promise<void>[] = [];
+for (let i = 0; i < reqs.length; i++) { const wait = t0 + i * 2 - performance.now(); if (wait > 0) await new Promise((r) => setTimeout(r, wait)); const at = performance.now() - t0; ps.push(pool.send(reqs[i]).then((a) => { results.push([at, a.ms]); })); }
+await Promise.all(ps);
+const lat = results.map((r) => r[1]).sort((a, b) => a - b);
+console.log('p50', lat[1500].toFixed(2), 'p90', lat[2700].toFixed(2), 'p99', lat[2970].toFixed(2), 'max', lat.at(-1)!.toFixed(1));
+console.log('slow:', results.filter((r) => r[1] > 10).map((r) => `${r[0].toFixed(0)}:${r[1].toFixed(0)}`).join(' '));
+pool.close(); child.kill('SIGTERM'); await new Promise((r) => child.once('exit', r)); await Promise.all([odoo.close(), brevo.close()]);
