@@ -42,6 +42,7 @@ import { adminRouter } from './http/admin.js';
 import { PROVIDERS, type Provider } from './inbound/events.js';
 import { endpointVerification } from './inbound/endpoint-config.js';
 import { runApply } from './inbound/apply-run.js';
+import { ChatterNotes } from './crm/chatter.js';
 import { ApplyWorker } from './inbound/apply-worker.js';
 
 export interface SidecarOverrides {
@@ -130,9 +131,10 @@ export function createSidecar(config: Config, log: Logger, overrides: SidecarOve
     },
   });
 
+  const chatterNotes = new ChatterNotes();
   const applyWorker = new ApplyWorker({
     run: () => runApply({
-      crm, db: store.db, inbox: store.inbox, deadLetters: store.deadLetters, syncState: store.partners,
+      crm, db: store.db, inbox: store.inbox, deadLetters: store.deadLetters, syncState: store.partners, notes: chatterNotes,
       fields: config.inbound.fields, settings: config.inbound, retry: config.inbound.retry, log,
       batchSize: config.inbound.maxEventsPerRun,
     }),

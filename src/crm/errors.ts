@@ -31,7 +31,8 @@ export function crmErrorFromFault(fault: XmlRpcFault): CrmError {
     case 4:
       return new CrmAccessError(message, 4);
     case 2:
-      return /does not exist or has been deleted/.test(message)
+      // Its first line says it ("Record does not exist or has been deleted."); the last names the record.
+      return /does not exist or has been deleted/.test(fault.faultString)
         ? new CrmMissingRecordError(message, 2)
         : new CrmValidationError(message, 2);
     default:

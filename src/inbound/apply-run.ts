@@ -13,7 +13,8 @@ import type { Db } from '../store/db.js';
 import type { Logger } from '../log.js';
 import { contactHash } from '../outbound/contact-hash.js';
 import { describeError, isTransient } from '../outbound/retry-policy.js';
-import { foldEvents, type EngagementFields, type FoldSettings } from './engagement.js';
+import { foldEvents, type EngagementFields, type Fold, type FoldSettings } from './engagement.js';
+import type { ChatterNotes } from '../crm/chatter.js';
 
 export interface ApplyDeps {
   crm: CrmClient;
@@ -21,6 +22,8 @@ export interface ApplyDeps {
   inbox: Inbox;
   deadLetters: DeadLetterStore;
   syncState: PartnerSyncStore;
+  /** Chatter notes for opt-outs; one per process (it remembers the note subtype). */
+  notes: ChatterNotes;
   fields: EngagementFields;
   settings: FoldSettings & { createPartnerOnListAddition: boolean };
   retry: { attempts: number; minTimeoutMs: number; maxTimeoutMs: number; factor: number };
@@ -55,12 +58,7 @@ export async function runApply(deps: ApplyDeps): Promise<ApplyReport> {
     const partners = await partnersByEmail(crm, [...byEmail.keys()], deps);
     await createListAdditionPartners(crm, byEmail, partners, deps);
     report.blacklisted = await applyBlacklist(crm, byEmail, partners, outcomes, deps);
-    for (const [email, group] of byEmail) {
-      if (outcomes.has(email)) continue;
-      const rows = partners.get(email) ?? [];
-      outcomes.set(email, rows.length ? await writePartners(crm, rows, group, deps) : { kind: 'applied', note: 'no_partner' });
-      report.partners += rows.length;
-    }
+    report.partners = await writePartners(crm, byEmail, partners, outcomes, deps);
   } catch (err) {
     // The run itself failed (Odoo down, credentials refused): every address not settled yet waits for the next run.
     // A fault here is no verdict on any one event (a missing custom field fails them all alike): retry, never bury early.
@@ -138,22 +136,28 @@ function markBlacklistedInBrevo(rows: PartnerRow[], deps: ApplyDeps): void {
   }
 }
 
-/** One write per partner with this address (plus a chatter note per opt-out). Stops at the first failure. */
-async function writePartners(crm: CrmClient, rows: PartnerRow[], group: StoredEvent[], deps: ApplyDeps): Promise<Outcome> {
-  try {
-    for (const row of rows) {
-      const fold = foldEvents(row, group, deps.fields, deps.settings);
-      if (fold.applied.length === 0) continue;
-      // The note goes first: if the process dies before the write, a replay posts it again rather than never.
-      for (const body of fold.notes) {
-        await crm.call('res.partner', 'message_post', [[row.id]], { body, message_type: 'comment', subtype_xmlid: 'mail.mt_note' });
-      }
-      await crm.call('res.partner', 'write', [[row.id], fold.values]);
-    }
-    return { kind: 'applied' };
-  } catch (error) {
-    return { kind: 'failed', error };
+/**
+ * One write per partner (its events folded), after one call for all the run's chatter notes. The notes go first: if
+ * the process dies before the writes, a replay posts them again rather than never. A failure stays with its address.
+ */
+async function writePartners(
+  crm: CrmClient, byEmail: Map<string, StoredEvent[]>, partners: Map<string, PartnerRow[]>, outcomes: Map<string, Outcome>, deps: ApplyDeps,
+): Promise<number> {
+  const writes: Array<{ email: string; id: number; fold: Fold }> = [];
+  for (const [email, group] of byEmail) {
+    if (outcomes.has(email)) continue;
+    const rows = partners.get(email) ?? [];
+    if (rows.length === 0) outcomes.set(email, { kind: 'applied', note: 'no_partner' });
+    for (const row of rows) writes.push({ email, id: row.id, fold: foldEvents(row, group, deps.fields, deps.settings) });
   }
+  const notes = writes.flatMap(({ id, fold }) => fold.notes.map((body) => ({ partnerId: id, body })));
+  const refused = await deps.notes.post(crm, notes);
+  for (const { email, id } of writes) if (refused.has(id)) outcomes.set(email, { kind: 'failed', error: refused.get(id) });
+  for (const { email, id, fold } of writes) {
+    if (outcomes.has(email) || fold.applied.length === 0) continue;
+    await crm.call('res.partner', 'write', [[id], fold.values]).catch((error: unknown) => outcomes.set(email, { kind: 'failed', error }));
+  }
+  return writes.length;
 }
 
 function timeOf(event: StoredEvent): number {

@@ -53,6 +53,22 @@ describe('applying events to the CRM (integration)', function () {
     expect(notes.map((n) => n.body).join()).to.match(/unsubscribed from campaign (&#34;|&quot;|")Spring sale/);
   });
 
+  it('costs one write per partner and, for opt-outs, one call for all the notes plus the batched blacklist', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => partner(`leaver${i}@example.com`));
+    store(...ids.flatMap((_, i) => [event('opened', `leaver${i}@example.com`), event('unsubscribed', `leaver${i}@example.com`)]));
+    const before = h.odoo.calls.length;
+    await h.sidecar.applyWorker.drain();
+    const calls = h.odoo.calls.slice(before).filter((c) => c.service === 'object').map((c) => `${c.model}.${c.modelMethod}`);
+    expect(calls.filter((c) => c === 'res.partner.write')).to.have.length(30);
+    expect(calls.filter((c) => c === 'mail.message.create')).to.have.length(1);
+    expect(calls).to.not.include('res.partner.message_post');
+    expect(calls.length, calls.join()).to.be.at.most(30 + 30);
+    for (const id of ids) {
+      expect(read(id)).to.include({ x_brevo_status: 'unsubscribed', x_brevo_open_count: 1, is_blacklisted: true });
+      expect(h.odoo.store.searchRead('mail.message', [['res_id', '=', id], ['model', '=', 'res.partner']], { fields: ['body'] })).to.have.length(1);
+    }
+  });
+
   it('counts a hard bounce on message_bounce by reading then adding, without blacklisting by default', async () => {
     const id = partner('bounce@example.com', { message_bounce: 2 });
     store(event('hard_bounce', 'bounce@example.com'));

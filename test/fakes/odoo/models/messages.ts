@@ -30,6 +30,21 @@ export const messageModel: ModelSpec = {
     author_id: f.m2o('res.partner', 'Author'),
     partner_ids: f.m2m('res.partner', 'Recipients'),
   },
+  hooks: {
+    // Creating a message on a document checks that the document exists, and fills what message_post would.
+    create({ store, env }, valsList, next) {
+      const filled = valsList.map((vals) => {
+        const model = typeof vals.model === 'string' ? vals.model : undefined;
+        const resId = Number(vals.res_id);
+        if (model && resId && !store.exists(model, resId)) throw fault.missing(model, [resId], env.uid);
+        return {
+          date: store.now(), author_id: store.table('res.users').get(env.uid)?.partner_id || false,
+          ...(model && resId ? { record_name: store.displayName(model, resId) } : {}), ...vals,
+        };
+      });
+      return next(filled);
+    },
+  },
 };
 
 export const subtypeModel: ModelSpec = {
