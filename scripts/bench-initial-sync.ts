@@ -19,6 +19,7 @@ import { loadConfig, PROJECT_ROOT } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { createSidecar } from '../src/sidecar.js';
 import type { Report } from '../src/initial-sync/report.js';
+import { cpuSeconds } from './proc-cpu.js';
 import { startFakeOdoo } from '../test/fakes/odoo/index.js';
 import { startFakeBrevo, type FakeBrevo } from '../test/fakes/brevo/index.js';
 import { DEFAULT_ATTRIBUTES } from '../test/fakes/brevo/attribute-registry.js';
@@ -55,7 +56,7 @@ if (options.serveBrevo) {
 }
 
 /** The fake Brevo in its own process: resolves with its base URL and a way to ask its contact count. */
-async function startBrevoProcess(): Promise<{ fake: Pick<FakeBrevo, 'baseUrl'>; contacts(): Promise<number>; stop(): void }> {
+async function startBrevoProcess(): Promise<{ fake: Pick<FakeBrevo, 'baseUrl'>; pid: number; contacts(): Promise<number>; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts/bench-initial-sync.ts'), '--serve-brevo'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -63,6 +64,7 @@ async function startBrevoProcess(): Promise<{ fake: Pick<FakeBrevo, 'baseUrl'>; 
   const first = JSON.parse((await lines.next()).value as string) as { baseUrl: string };
   return {
     fake: { baseUrl: first.baseUrl },
+    pid: child.pid!,
     async contacts() {
       child.stdin!.write('count\n');
       return (JSON.parse((await lines.next()).value as string) as { contacts: number }).contacts;
@@ -115,7 +117,9 @@ async function bench(): Promise<void> {
   const configFile = join(dirname(databasePath), 'bench.json');
   writeFileSync(configFile, JSON.stringify({ initialSync: { pollSeconds: options.pollSeconds, ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}) } }));
 
+  const cpuBefore = { odoo: process.cpuUsage(), brevo: cpuSeconds(brevo.pid) };
   const report = await runSync({ ...env, PUBLIC_URL: `http://127.0.0.1:${port}`, CONFIG_FILE: configFile, LOG_LEVEL: 'silent' }, compiled);
+  const fakesCpu = { odoo: ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(cpuBefore.odoo)), brevo: cpuSeconds(brevo.pid) - cpuBefore.brevo };
   const contacts = await brevo.contacts();
   process.stdout.write(`${JSON.stringify({
     partners: options.partners,
@@ -132,6 +136,9 @@ async function bench(): Promise<void> {
     contacts_in_brevo: contacts,
     status_polls: report.brevoCalls.polls,
     cpu_seconds: report.process.cpuSeconds,
+    // The fakes' CPU during the sync (the fake Odoo shares its process with the sidecar that takes the callbacks).
+    fake_odoo_cpu_seconds: Math.round(fakesCpu.odoo * 10) / 10,
+    fake_brevo_cpu_seconds: Math.round(fakesCpu.brevo * 10) / 10,
     runtime: compiled ? 'node (tsc output)' : 'tsx (npm run initial-sync)',
     status: report.status,
   })}\n`);

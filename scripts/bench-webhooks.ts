@@ -12,7 +12,6 @@
 import { Command } from 'commander';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import os from 'node:os';
 import { writeFileSync } from 'node:fs';
@@ -24,6 +23,7 @@ import { startFakeOdoo } from '../test/fakes/odoo/index.js';
 import { startFakeBrevo } from '../test/fakes/brevo/index.js';
 import { BREVO_KEY, fakeEnv, HMAC_SECRET, tempDatabasePath, waitFor, WEBHOOK_TOKEN } from '../test/helpers/harness.js';
 import { ConnectionPool, postRequest } from './http-load.js';
+import { cpuSeconds } from './proc-cpu.js';
 
 const options = new Command('bench:webhooks')
   .option('--events <n>', 'events to post in batches', (v) => Number.parseInt(v, 10), 100_000)
@@ -83,16 +83,6 @@ async function startSidecar(configFile: string): Promise<{ port: number; pid: nu
   });
   await waitFor(() => port, 30_000, 'the sidecar to listen');
   return { port, pid: child.pid!, stop: async () => { child.kill('SIGTERM'); await new Promise((r) => child.once('exit', r)); } };
-}
-
-/** CPU seconds (user + system, all threads) a process has used so far; NaN where /proc is not there. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime: fields 14 and 15, in 1/100 s
-  } catch {
-    return Number.NaN;
-  }
 }
 
 const intake = await startSidecar(intakeConfig);
