@@ -1,6 +1,7 @@
 /**
  * The initial sync wired from the configuration: the sidecar's SQLite file (shared with the running sidecar, which
- * receives the import callbacks), the CRM client with its calls counted and its decoding timed, the Brevo SDK platform.
+ * receives the import callbacks), the CRM client with its calls counted and its decoding timed, the page worker that
+ * reads and maps the partners (with an Odoo connection of its own), the Brevo SDK platform.
  * A dry run gets a scratch SQLite file instead, deleted afterwards, and no platform at all.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import type { Progress } from './progress.js';
 import type { Report } from './report.js';
 import { runInitialSync } from './run.js';
 import { timedCodec } from './timing-codec.js';
+import { workerPageSource, type PageRequest, type PageSource } from './page-source.js';
 
 const IMPORT_TIMEOUT_SECONDS = 120;
 
@@ -54,13 +56,21 @@ export async function initialSyncFromConfig(config: InitialSyncToolConfig, cli: 
   store.db.pragma('mmap_size = 0');
   store.db.pragma('cache_size = -16000');
   const timer = timedCodec(fastCodec);
-  const crm = countingCrm(new OdooXmlRpcClient({ ...config.odoo, timeoutMs: config.odoo.timeoutSeconds * 1000, codec: timer.codec }));
+  const odoo = { url: config.odoo.url, db: config.odoo.db, user: config.odoo.user, password: config.odoo.password, timeoutMs: config.odoo.timeoutSeconds * 1000 };
+  const crm = countingCrm(new OdooXmlRpcClient({ ...odoo, codec: timer.codec }));
+  const sources: PageSource[] = [];
+  const pages = (request: PageRequest) => {
+    const source = workerPageSource({ ...request, odoo });
+    sources.push(source);
+    return source;
+  };
   try {
     const report = await runInitialSync(
       {
         store,
         crm: crm.client,
         odooCalls: crm.calls,
+        pages,
         // An 8 MB import upload can outlast the timeout sized for single-contact calls.
         platform: cli.dryRun ? undefined : new BrevoSdkPlatform({ ...config.brevo, timeoutSeconds: Math.max(config.brevo.timeoutSeconds, IMPORT_TIMEOUT_SECONDS) }),
         fieldMap: loadFieldMap(projectPath(config.fieldMapFile)),
@@ -77,7 +87,7 @@ export async function initialSyncFromConfig(config: InitialSyncToolConfig, cli: 
         mode: cli.mode ?? 'auto',
       },
     );
-    return { report, decodeSeconds: timer.seconds() };
+    return { report, decodeSeconds: timer.seconds() + sources.reduce((sum, s) => sum + s.decodeSeconds(), 0) };
   } finally {
     dispose();
   }

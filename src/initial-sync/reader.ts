@@ -27,8 +27,8 @@ export function syncFields(fieldMap: FieldMap): string[] {
 export class PartnerReader {
   constructor(
     private readonly crm: CrmClient,
-    private readonly fields: string[],
-    private readonly domain: unknown[],
+    readonly fields: string[],
+    readonly domain: unknown[],
     private readonly pageSize: number,
     private readonly now: () => number = Date.now,
   ) {}

@@ -5,13 +5,12 @@
  * next invocation resumes after the last partner handled, sends what was staged, and waits for what was sent.
  */
 import type { CrmClient } from '../crm/client.js';
-import type { EmailPlatform } from '../brevo/platform.js';
+import type { ContactPayload, EmailPlatform } from '../brevo/platform.js';
 import type { FieldMap } from '../outbound/field-map.js';
-import { contactHash } from '../outbound/contact-hash.js';
 import type { Store } from '../store/index.js';
 import { INITIAL_SYNC_KIND } from '../store/runs.js';
 import type { Chunk, OpenChunk } from '../store/initial-sync.js';
-import { classifyPage, emailKey, type ClassifiedPage, type OwnerLookup } from './classify.js';
+import { emailKey } from './classify.js';
 import { importItem, rowBudget } from './chunker.js';
 import { startRun } from './checkpoint.js';
 import { CompletionTracker, type Outcome } from './completion.js';
@@ -19,7 +18,10 @@ import { confirmChunk } from './confirm.js';
 import { sendChunk } from './importer.js';
 import { activeBlacklist, lowerOwners, tagNames } from './lookups.js';
 import { isPartial, partnerDomain, type RunFilter, type SyncOptions } from './options.js';
-import { PartnerReader, syncFields, type Page } from './reader.js';
+import { PartnerReader, syncFields } from './reader.js';
+import type { MappedPage } from './map-page.js';
+import { resolveOwners, type Accepted, type OwnerLookup, type ResolvedPage } from './owners.js';
+import type { PageRequest, PageSource } from './page-source.js';
 import type { Progress } from './progress.js';
 import { buildReport, countSkip, countTooLarge, type Counters, type Report } from './report.js';
 import type { RetrySettings } from './retry.js';
@@ -29,6 +31,8 @@ export interface InitialSyncDeps {
   crm: CrmClient;
   /** Odoo calls made by `crm` so far. */
   odooCalls: () => number;
+  /** Where the mapped pages come from (the page worker). */
+  pages: (request: PageRequest) => PageSource;
   /** Absent in a dry run: nothing may reach Brevo. */
   platform?: EmailPlatform;
   fieldMap: FieldMap;
@@ -87,6 +91,7 @@ class RunState {
   private cursor: number;
   private total = 0;
   private sample: unknown[] = [];
+  private source?: PageSource;
 
   constructor(private readonly deps: InitialSyncDeps, private readonly options: SyncOptions, private readonly started: ReturnType<typeof startRun>) {
     this.sync = deps.store.initialSync;
@@ -122,11 +127,11 @@ class RunState {
     this.showProgress();
     // Chunks built (or failed) before this invocation go first.
     await this.sendBuilt();
-    const ctx = { fieldMap: this.deps.fieldMap, listIds: this.deps.listIds, tagNames: tags };
+    const context = { mapping: { fieldMap: this.deps.fieldMap, listIds: this.deps.listIds, tagNames: tags }, blacklist };
     const owners = this.ownerLookup(filter);
-    for await (const page of reader.pages(this.cursor, left)) {
-      const classified = await classifyPage(page.partners, ctx, blacklist, owners);
-      this.persist(page, classified);
+    this.source = this.deps.pages({ fields: reader.fields, domain: reader.domain, pageSize: this.options.pageSize, cursor: this.cursor, limit: left, context });
+    for await (const page of this.source.pages()) {
+      this.persist(page, await resolveOwners(page, owners));
       await this.sendBuilt();
       await this.settle();
       this.showProgress();
@@ -140,37 +145,37 @@ class RunState {
   private ownerLookup(filter: RunFilter): OwnerLookup {
     const fromRun: OwnerLookup = async (keys) => this.sync.owners(this.runId, keys);
     if (!isPartial(filter)) return fromRun;
-    return async (keys, page) => {
-      const known = await fromRun(keys, page);
+    return async (keys, lastId) => {
+      const known = await fromRun(keys, lastId);
       const emails = keys.filter((k) => k.startsWith('email:') && !known.has(k)).map((k) => k.slice('email:'.length));
-      const lower = await lowerOwners(this.deps.crm, emails, page[page.length - 1].id);
+      const lower = await lowerOwners(this.deps.crm, emails, lastId);
       for (const [email, id] of lower) known.set(emailKey(email), id);
       return known;
     };
   }
 
   /** One page, one transaction: identifiers claimed, skips recorded, contacts staged, cursor and counters saved. */
-  private persist(page: Page, classified: ClassifiedPage): void {
+  private persist(page: MappedPage, resolved: ResolvedPage): void {
     const { counters, sync, runId } = this;
     sync.transaction(() => {
-      for (const [key, partnerId] of classified.claims) sync.claim(runId, key, partnerId);
-      for (const skip of classified.skipped) {
+      for (const [key, partnerId] of resolved.claims) sync.claim(runId, key, partnerId);
+      for (const skip of [...page.skipped, ...resolved.skipped]) {
         this.deps.store.partners.recordSkip(skip.partnerId, skip.reason, skip.duplicateOf ?? null);
         countSkip(counters, skip);
       }
-      for (const accepted of classified.accepted) this.stage(accepted, page.readAt);
-      counters.partnersRead += page.partners.length;
+      for (const accepted of resolved.accepted) this.stage(accepted, page.readAt);
+      counters.partnersRead += page.count;
       this.cursor = page.lastId;
       sync.checkpoint(runId, this.cursor, this.snapshot());
     });
   }
 
   /** Stages a contact in the open chunk of its kind (blocklisted contacts travel apart), closing it when full. */
-  private stage(accepted: ClassifiedPage['accepted'][number], readAt: number): void {
-    const { contact, partner } = accepted;
-    const item = JSON.stringify(importItem(contact, accepted.leaveOut));
-    const need = Buffer.byteLength(item) + 1;
-    const kind = kindOf(contact.emailBlacklisted === true);
+  private stage({ partner, leaveOut }: Accepted, readAt: number): void {
+    // Rare: a phone number a lower partner owns is left out, so the row is not the one the worker measured.
+    const item = leaveOut.length === 0 ? partner.item : JSON.stringify(importItem(JSON.parse(partner.contact) as ContactPayload, leaveOut));
+    const need = (leaveOut.length === 0 ? partner.bytes : Buffer.byteLength(item)) + 1;
+    const kind = kindOf(partner.blacklisted);
     if (need > this.budgets[kind]) {
       countTooLarge(this.counters, partner.id);
       return;
@@ -180,15 +185,15 @@ class RunState {
       seq: this.nextSeq++, blacklisted: kind === 'blacklisted', contacts: 0, bytes: 0, firstPartnerId: partner.id, lastPartnerId: partner.id,
     });
     this.sync.stage(this.runId, open.seq, {
-      partnerId: partner.id, blacklisted: open.blacklisted, bytes: need - 1, item, contact: JSON.stringify(contact), hash: contactHash(contact),
-      writeDate: partner.write_date, readAt,
+      partnerId: partner.id, blacklisted: open.blacklisted, bytes: need - 1, item, contact: partner.contact, hash: partner.hash,
+      writeDate: partner.writeDate, readAt,
     });
     open.contacts++;
     open.bytes += need;
     open.lastPartnerId = partner.id;
     this.counters.valid++;
-    if (accepted.warnings.some((w) => w.startsWith('unmappable_phone'))) this.counters.unmappablePhones++;
-    if (accepted.leaveOut.length > 0) this.counters.sharedPhones++;
+    if (partner.warnings.some((w) => w.startsWith('unmappable_phone'))) this.counters.unmappablePhones++;
+    if (leaveOut.length > 0) this.counters.sharedPhones++;
   }
 
   /** The open chunk of a kind becomes an import to send. */
@@ -252,7 +257,7 @@ class RunState {
 
   private snapshot(): Record<string, unknown> {
     this.counters.seconds = this.baseSeconds + (Date.now() - this.startedAt) / 1000;
-    this.counters.odooCalls = this.baseOdooCalls + this.deps.odooCalls();
+    this.counters.odooCalls = this.baseOdooCalls + this.deps.odooCalls() + (this.source?.odooCalls() ?? 0);
     return this.counters as unknown as Record<string, unknown>;
   }
 

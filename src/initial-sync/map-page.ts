@@ -1,0 +1,78 @@
+/**
+ * A page of partners → what the run needs of each, decided without the run's state: the same mapPartner as the
+ * outbound flow, the import row as the JSON text it is measured and sent as, the contact and its hash as recorded
+ * once the import is confirmed, and the identifier keys (e-mail, phone numbers) whose owners the run then looks up.
+ * Pure and self-contained, so it runs in the page worker (page-worker.ts) while the main thread writes SQLite and
+ * talks to Brevo; what crosses over is strings and numbers, cheap to copy between threads.
+ */
+import type { PartnerRecord } from '../crm/partners.js';
+import { contactHash } from '../outbound/contact-hash.js';
+import { mapPartner, type MappingContext } from '../outbound/mapping.js';
+import { importItem } from './chunker.js';
+import { emailKey, PHONE_IDENTIFIERS, type Skip } from './classify.js';
+
+export interface MappedPartner {
+  id: number;
+  emailKey: string;
+  /** Phone attributes of the contact with their identifier keys. */
+  phones: Array<[attribute: string, key: string]>;
+  /** The import row, all attributes included (JSON). */
+  item: string;
+  /** UTF-8 bytes of `item`. */
+  bytes: number;
+  /** The mapped contact (JSON) and its hash. */
+  contact: string;
+  hash: string;
+  blacklisted: boolean;
+  /** Values the mapping left out (an unreadable phone number), for the report. */
+  warnings: string[];
+  writeDate: string;
+}
+
+export interface MappedPage {
+  /** Partners read. */
+  count: number;
+  lastId: number;
+  readAt: number;
+  mapped: MappedPartner[];
+  /** Partners the mapping refused (archived, no e-mail, invalid e-mail). */
+  skipped: Skip[];
+}
+
+/** What a page is mapped with: plain data, so that it crosses to a worker thread. */
+export interface PageContext {
+  mapping: MappingContext;
+  /** Normalised addresses on Odoo's active blacklist. */
+  blacklist: Set<string>;
+}
+
+export function mapPage(partners: PartnerRecord[], readAt: number, lastId: number, ctx: PageContext): MappedPage {
+  const page: MappedPage = { count: partners.length, lastId, readAt, mapped: [], skipped: [] };
+  for (const partner of partners) {
+    const normalized = typeof partner.email_normalized === 'string' ? partner.email_normalized.trim().toLowerCase() : '';
+    partner.is_blacklisted = normalized !== '' && ctx.blacklist.has(normalized);
+    const result = mapPartner(partner, ctx.mapping);
+    if (!result.ok) {
+      page.skipped.push({ partnerId: partner.id, reason: result.reason, ...(result.detail ? { detail: result.detail } : {}) });
+      continue;
+    }
+    const { contact, warnings } = result;
+    const item = JSON.stringify(importItem(contact));
+    page.mapped.push({
+      id: partner.id,
+      emailKey: emailKey(contact.email),
+      phones: PHONE_IDENTIFIERS.flatMap((name) => {
+        const value = contact.attributes[name];
+        return typeof value === 'string' && value ? [[name, `${name}:${value}`] as [string, string]] : [];
+      }),
+      item,
+      bytes: Buffer.byteLength(item),
+      contact: JSON.stringify(contact),
+      hash: contactHash(contact),
+      blacklisted: contact.emailBlacklisted === true,
+      warnings,
+      writeDate: partner.write_date,
+    });
+  }
+  return page;
+}
