@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import type { Outcome } from './fast-builder.js';
 import { FastResponseDecoder, tryDecodeFast } from './fast-scanner.js';
-import { saxCodec, XmlRpcFault, type XmlRpcCodec } from './xmlrpc-codec.js';
+import { bodyText, saxCodec, XmlRpcFault, type XmlRpcCodec } from './xmlrpc-codec.js';
 
 const require = createRequire(import.meta.url);
 
@@ -52,7 +52,8 @@ export const fastCodec: StreamingXmlRpcCodec = {
 
   async decodeResponse(body) {
     const outcome = tryDecodeFast(body);
-    return outcome ? settle(outcome) : decodeSlow(body);
+    if (outcome) return settle(outcome);
+    return decodeSlow(bodyText(body));
   },
 
   async decodeResponseStream(source) {

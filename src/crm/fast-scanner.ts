@@ -7,6 +7,7 @@
  * NotCanonical, and the caller hands the text to the xmlrpc package. Like that package's sax parser, it keeps CR
  * characters as they are (an XML parser would turn CRLF into LF).
  */
+import { isAscii } from 'node:buffer';
 import { KNOWN_TAGS, NotCanonical, XmlRpcBuilder, type Outcome } from './fast-builder.js';
 
 /** Known tag names by length, so a name is recognised with a startsWith or two and returned as a constant. */
@@ -27,8 +28,24 @@ const QUESTION = 0x3f;
 const CDATA_OPEN = '<![CDATA[';
 const CDATA_CLOSE = ']]>';
 
-/** Decodes one response from text chunks: write() as they arrive, then end(). Throws NotCanonical to give up. */
+/** Non-ASCII characters of a text decoded as latin1 (each one a byte of the UTF-8 on the wire). */
+const HIGH_BYTE = /[\x80-\xff]/;
+
+/** A text cut out of a body decoded as latin1, back to what UTF-8 decoding would have given (replacement characters alike). */
+function fromLatin1Bytes(text: string): string {
+  return HIGH_BYTE.test(text) ? Buffer.from(text, 'latin1').toString('utf8') : text;
+}
+
+/**
+ * Decodes one response from text chunks: write() as they arrive, then end(). Throws NotCanonical to give up.
+ *
+ * `latin1Bytes`: the text is the body's bytes decoded as latin1, one character per byte. Markup is ASCII, and every
+ * byte of a multi-byte UTF-8 character is ≥ 0x80, so tags are found exactly as in the UTF-8 text, and each text is
+ * turned into UTF-8 on its own (before its entities are resolved, which may produce characters ≥ 0x80 themselves).
+ */
 export class FastResponseDecoder {
+  constructor(private readonly latin1Bytes = false) {}
+
   private readonly builder = new XmlRpcBuilder();
   /** Names of the open elements, to check that every end tag matches. */
   private readonly open: string[] = [];
@@ -124,13 +141,13 @@ export class FastResponseDecoder {
   private cdataContent(s: string, i: number, final: boolean): number {
     const close = s.indexOf(CDATA_CLOSE, i);
     if (close >= 0) {
-      this.builder.text(s.slice(i, close));
+      this.builder.text(this.decoded(s.slice(i, close)));
       this.inCdata = false;
       return close + CDATA_CLOSE.length;
     }
     const to = s.length - (CDATA_CLOSE.length - 1);
     if (to <= i) return this.incomplete(final);
-    this.builder.text(s.slice(i, to));
+    this.builder.text(this.decoded(s.slice(i, to)));
     return to;
   }
 
@@ -158,9 +175,14 @@ export class FastResponseDecoder {
     if (this.open.length === 0) {
       if (!isBlank(text)) throw new NotCanonical('text outside the root');
     } else {
-      this.builder.text(text.indexOf('&') < 0 ? text : decodeEntities(text));
+      const decoded = this.decoded(text);
+      this.builder.text(decoded.indexOf('&') < 0 ? decoded : decodeEntities(decoded));
     }
     return to;
+  }
+
+  private decoded(text: string): string {
+    return this.latin1Bytes ? fromLatin1Bytes(text) : text;
   }
 }
 
@@ -224,11 +246,16 @@ function isXmlChar(c: number): boolean {
     || (c >= 0x10000 && c <= 0x10ffff);
 }
 
-/** Decodes a whole body on the fast path; undefined when the xmlrpc package must decode it instead. */
-export function tryDecodeFast(body: string): Outcome | undefined {
+/**
+ * Decodes a whole body on the fast path; undefined when the xmlrpc package must decode it instead. Bytes are read as
+ * UTF-8 but decoded as latin1 first: V8 decodes latin1 several times faster than UTF-8 with any non-ASCII byte in it,
+ * and the page stays a one-byte string (half the memory) instead of becoming two-byte for a single accent.
+ */
+export function tryDecodeFast(body: string | Uint8Array): Outcome | undefined {
   try {
-    const decoder = new FastResponseDecoder();
-    decoder.write(body);
+    const bytes = typeof body !== 'string';
+    const decoder = new FastResponseDecoder(bytes && !isAscii(body));
+    decoder.write(bytes ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1') : body);
     return decoder.end();
   } catch {
     return undefined;

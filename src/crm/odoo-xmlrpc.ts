@@ -74,7 +74,7 @@ export class OdooXmlRpcClient implements CrmClient {
   }
 
   /** One POST over node:http (lighter than fetch per call; Odoo closes the connection after every answer anyway). */
-  private post(service: string, xml: string): Promise<string> {
+  private post(service: string, xml: string): Promise<Buffer> {
     const url = new URL(`xmlrpc/2/${service}`, this.options.url.endsWith('/') ? this.options.url : `${this.options.url}/`);
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
@@ -88,7 +88,8 @@ export class OdooXmlRpcClient implements CrmClient {
         response.on('error', (err) => reject(new CrmTransientError(`Odoo answer cut off: ${err.message}`)));
         response.on('end', () => {
           const status = response.statusCode ?? 0;
-          if (status >= 200 && status < 300) return resolve(Buffer.concat(chunks).toString('utf8'));
+          // The bytes: the codec reads them as UTF-8 its own way (the fast one without a UTF-8 decode of the whole page).
+          if (status >= 200 && status < 300) return resolve(Buffer.concat(chunks));
           const message = `Odoo HTTP ${status} on /xmlrpc/2/${service}`;
           reject(status >= 500 || status === 429 || status === 408 ? new CrmTransientError(message) : new CrmError(message));
         });

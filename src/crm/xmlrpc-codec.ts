@@ -33,7 +33,13 @@ export function lastLine(text: string): string {
 
 export interface XmlRpcCodec {
   encodeCall(method: string, params: unknown[]): string;
-  decodeResponse(body: string): Promise<unknown>;
+  /** The response body as text, or as its bytes (read as UTF-8). */
+  decodeResponse(body: string | Uint8Array): Promise<unknown>;
+}
+
+/** A response body as text (bytes are UTF-8). */
+export function bodyText(body: string | Uint8Array): string {
+  return typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
 }
 
 export const saxCodec: XmlRpcCodec = {
@@ -42,7 +48,7 @@ export const saxCodec: XmlRpcCodec = {
   },
   decodeResponse(body) {
     return new Promise((resolve, reject) => {
-      new Deserializer('utf8').deserializeMethodResponse(Readable.from([body]), (err, value) => {
+      new Deserializer('utf8').deserializeMethodResponse(Readable.from([bodyText(body)]), (err, value) => {
         if (!err) return resolve(value);
         const fault = err as XmlRpcRawFault;
         if (fault.faultCode !== undefined) reject(new XmlRpcFault(Number(fault.faultCode), String(fault.faultString ?? '')));

@@ -97,6 +97,8 @@ async function result(p: Promise<unknown>): Promise<Result> {
 async function expectSame(xml: string): Promise<Result> {
   const expected = await result(saxCodec.decodeResponse(xml));
   expect(await result(fastCodec.decodeResponse(xml)), xml).to.deep.equal(expected);
+  // As the Odoo client hands it over: the bytes on the wire (decoded as latin1, then each text as UTF-8).
+  expect(await result(fastCodec.decodeResponse(Buffer.from(xml, 'utf8'))), xml).to.deep.equal(expected);
   return expected;
 }
 
@@ -218,6 +220,20 @@ describe('fastCodec', () => {
       expect([(err as XmlRpcFault).faultCode, (err as XmlRpcFault).faultString]).to.deep.equal([1, traceback]);
       expect(lastLine((err as XmlRpcFault).faultString)).to.equal("ValueError: Invalid field 'x_nope' on model 'res.partner'");
       await expectSame(fault1);
+    });
+
+    it('reads bytes as UTF-8: multi-byte characters, character references above 0x7f, invalid sequences', async () => {
+      const texts = ['Zoé &amp; Łódź', '&#233;t&#xE9;', 'é&#233;é', '中文😀', `${'x'.repeat(50)}ß`];
+      const xml = params(`<value><array><data>${texts.map((t) => `<value><string>${t}</string></value>`).join('')}</data></array></value>`);
+      const expected = await saxCodec.decodeResponse(xml);
+      expect(await fastCodec.decodeResponse(Buffer.from(xml, 'utf8'))).to.deep.equal(expected);
+      expect(tryDecodeFast(Buffer.from(xml, 'utf8')), 'on the fast path').to.not.equal(undefined);
+      expect(expected).to.deep.equal(['Zoé & Łódź', 'été', 'ééé', '中文😀', `${'x'.repeat(50)}ß`]);
+      // Bytes that are not UTF-8 become U+FFFD as in a whole-body decode, a cut sequence before a tag included.
+      const [head, tail] = params('<value><string>aHOLEb</string></value>').split('HOLE');
+      const broken = Buffer.concat([Buffer.from(head), Buffer.from([0xc3, 0x28, 0xff, 0xe2, 0x82]), Buffer.from(tail)]);
+      expect(await fastCodec.decodeResponse(broken)).to.equal(await saxCodec.decodeResponse(broken.toString('utf8')));
+      expect(tryDecodeFast(broken)).to.not.equal(undefined);
     });
 
     it('handles every scalar form like the xmlrpc package', async () => {
