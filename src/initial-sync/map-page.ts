@@ -9,7 +9,7 @@ import type { PartnerRecord } from '../crm/partners.js';
 import { contactHash } from '../outbound/contact-hash.js';
 import { mapPartner, type MappingContext } from '../outbound/mapping.js';
 import { importItem } from './chunker.js';
-import { emailKey, PHONE_IDENTIFIERS, type Skip } from './classify.js';
+import { emailKey, phoneKeys, type Skip } from './classify.js';
 
 export interface MappedPartner {
   id: number;
@@ -61,10 +61,7 @@ export function mapPage(partners: PartnerRecord[], readAt: number, lastId: numbe
     page.mapped.push({
       id: partner.id,
       emailKey: emailKey(contact.email),
-      phones: PHONE_IDENTIFIERS.flatMap((name) => {
-        const value = contact.attributes[name];
-        return typeof value === 'string' && value ? [[name, `${name}:${value}`] as [string, string]] : [];
-      }),
+      phones: phoneKeys(contact),
       item,
       bytes: Buffer.byteLength(item),
       contact: JSON.stringify(contact),

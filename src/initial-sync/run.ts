@@ -9,7 +9,7 @@ import type { ContactPayload, EmailPlatform } from '../brevo/platform.js';
 import type { FieldMap } from '../outbound/field-map.js';
 import type { Store } from '../store/index.js';
 import { INITIAL_SYNC_KIND } from '../store/runs.js';
-import type { Chunk, OpenChunk } from '../store/initial-sync.js';
+import type { Chunk, InitialSyncStore, OpenChunk } from '../store/initial-sync.js';
 import { emailKey } from './classify.js';
 import { importItem, rowBudget } from './chunker.js';
 import { startRun } from './checkpoint.js';
@@ -50,6 +50,7 @@ export interface InitialSyncDeps {
 const SAMPLE_SIZE = 5;
 
 type Kind = 'normal' | 'blacklisted';
+type StagedRow = Parameters<InitialSyncStore['stage']>[1][number];
 const kindOf = (blacklisted: boolean): Kind => (blacklisted ? 'blacklisted' : 'normal');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -158,12 +159,15 @@ class RunState {
   private persist(page: MappedPage, resolved: ResolvedPage): void {
     const { counters, sync, runId } = this;
     sync.transaction(() => {
-      for (const [key, partnerId] of resolved.claims) sync.claim(runId, key, partnerId);
+      sync.claim(runId, resolved.claims);
       for (const skip of [...page.skipped, ...resolved.skipped]) {
         this.deps.store.partners.recordSkip(skip.partnerId, skip.reason, skip.duplicateOf ?? null);
         countSkip(counters, skip);
       }
-      for (const accepted of resolved.accepted) this.stage(accepted, page.readAt);
+      const rows: StagedRow[] = [];
+      // The page's rows go in together; a chunk closed on the way commits with them, in this same transaction.
+      for (const accepted of resolved.accepted) this.stage(accepted, page.readAt, rows);
+      sync.stage(runId, rows);
       counters.partnersRead += page.count;
       this.cursor = page.lastId;
       sync.checkpoint(runId, this.cursor, this.snapshot());
@@ -171,7 +175,7 @@ class RunState {
   }
 
   /** Stages a contact in the open chunk of its kind (blocklisted contacts travel apart), closing it when full. */
-  private stage({ partner, leaveOut }: Accepted, readAt: number): void {
+  private stage({ partner, leaveOut }: Accepted, readAt: number, rows: StagedRow[]): void {
     // Rare: a phone number a lower partner owns is left out, so the row is not the one the worker measured.
     const item = leaveOut.length === 0 ? partner.item : JSON.stringify(importItem(JSON.parse(partner.contact) as ContactPayload, leaveOut));
     const need = (leaveOut.length === 0 ? partner.bytes : Buffer.byteLength(item)) + 1;
@@ -184,10 +188,10 @@ class RunState {
     const open = (this.open[kind] ??= {
       seq: this.nextSeq++, blacklisted: kind === 'blacklisted', contacts: 0, bytes: 0, firstPartnerId: partner.id, lastPartnerId: partner.id,
     });
-    this.sync.stage(this.runId, open.seq, {
+    rows.push({ seq: open.seq, contact: {
       partnerId: partner.id, blacklisted: open.blacklisted, bytes: need - 1, item, contact: partner.contact, hash: partner.hash,
       writeDate: partner.writeDate, readAt,
-    });
+    } });
     open.contacts++;
     open.bytes += need;
     open.lastPartnerId = partner.id;

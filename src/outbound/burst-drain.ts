@@ -21,7 +21,8 @@ import type { PartnerRecord } from '../crm/partners.js';
 import type { DeadLetterError, DeadLetterStore } from '../store/dead-letters.js';
 import type { Job, JobStore } from '../store/jobs.js';
 import { importRequest, rowBudget } from '../initial-sync/chunker.js';
-import { emailKey, type OwnerLookup } from '../initial-sync/classify.js';
+import { emailKey } from '../initial-sync/classify.js';
+import type { OwnerLookup } from '../initial-sync/owners.js';
 import { lowerOwners } from '../initial-sync/lookups.js';
 import { withRetry } from '../initial-sync/retry.js';
 import type { PushDeps } from './push-partner.js';
@@ -140,9 +141,9 @@ class Burst {
 
   /** The lowest active partner id holding each address, from Odoo: the per-partner path's owner rule, in bulk. */
   private emailOwners(): OwnerLookup {
-    return async (keys, page) => {
+    return async (keys, lastId) => {
       const emails = keys.filter((k) => k.startsWith('email:')).map((k) => k.slice('email:'.length));
-      const beyond = Math.max(...page.map((p) => p.id)) + 1;
+      const beyond = lastId + 1;
       const owners = new Map<string, number>();
       for (const batch of slices(emails, CRM_BATCH)) {
         for (const [email, id] of await lowerOwners(this.deps.crm, batch, beyond)) owners.set(emailKey(email), id);

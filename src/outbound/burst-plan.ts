@@ -1,17 +1,18 @@
 /**
  * What a burst does with each claimed job, decided from one bulk read of the partners. The rules are the per-partner
  * path's (the same mapping, the same owner for a shared e-mail, the same hash comparison) applied through the initial
- * sync's classifier, so a partner ends the same whichever path carried it. An import upserts: it cannot erase a value
- * (`emptyContactsAttributes` is false) nor follow an e-mail change through the ext_id, so those partners keep their own
- * call on the per-partner path.
+ * sync's page mapping and owner rule, so a partner ends the same whichever path carried it. An import upserts: it
+ * cannot erase a value (`emptyContactsAttributes` is false) nor follow an e-mail change through the ext_id, so those
+ * partners keep their own call on the per-partner path.
  */
 import type { ContactPayload, ImportItem } from '../brevo/platform.js';
 import type { PartnerRecord } from '../crm/partners.js';
 import type { Job } from '../store/jobs.js';
 import type { PartnerSyncState } from '../store/partner-sync.js';
-import { classifyPage, type OwnerLookup, type Skip } from '../initial-sync/classify.js';
+import type { Skip } from '../initial-sync/classify.js';
 import { importItem } from '../initial-sync/chunker.js';
-import { contactHash } from './contact-hash.js';
+import { mapPage } from '../initial-sync/map-page.js';
+import { resolveOwners, type OwnerLookup } from '../initial-sync/owners.js';
 import type { MappingContext } from './mapping.js';
 
 /** Why a partner of a burst goes through the per-partner path instead. */
@@ -54,14 +55,16 @@ export async function planBurst(input: PlanInput): Promise<BurstPlan> {
   for (const [partnerId, job] of input.jobs) {
     if (!returned.has(partnerId)) plan.skipped.push({ job, skip: { partnerId, reason: 'missing' } });
   }
-  // The classifier joins the blocklist itself; Odoo already said who is blocklisted.
+  // The mapping joins the blocklist itself; Odoo already said who is blocklisted.
   const blacklist = new Set(partners.filter((p) => p.is_blacklisted).map((p) => normalisedEmail(p)));
-  const classified = await classifyPage(partners, input.ctx, blacklist, input.owners);
-  for (const skip of classified.skipped) plan.skipped.push({ job: input.jobs.get(skip.partnerId)!, skip });
-  for (const { partner, contact, warnings, leaveOut } of classified.accepted) {
+  const page = mapPage(partners, Date.now(), partners.at(-1)?.id ?? 0, { mapping: input.ctx, blacklist });
+  const resolved = await resolveOwners(page, input.owners);
+  for (const skip of [...page.skipped, ...resolved.skipped]) plan.skipped.push({ job: input.jobs.get(skip.partnerId)!, skip });
+  for (const { partner, leaveOut } of resolved.accepted) {
     const job = input.jobs.get(partner.id)!;
-    for (const warning of warnings) plan.warnings.push({ partnerId: partner.id, warning });
-    const hash = contactHash(contact);
+    for (const warning of partner.warnings) plan.warnings.push({ partnerId: partner.id, warning });
+    const contact = JSON.parse(partner.contact) as ContactPayload;
+    const hash = partner.hash;
     const previous = input.previous(partner.id);
     if (previous?.contactHash === hash) {
       plan.unchanged.push(job);
@@ -72,8 +75,8 @@ export async function planBurst(input: PlanInput): Promise<BurstPlan> {
       plan.ownCall.push({ job, reason, ...(reason === 'email_changed' ? { vacates: previous!.contact!.email } : {}) });
       continue;
     }
-    const item = importItem(contact, leaveOut);
-    plan.rows.push({ job, partnerId: partner.id, contact, item, bytes: Buffer.byteLength(JSON.stringify(item)), hash });
+    const item = leaveOut.length ? importItem(contact, leaveOut) : (JSON.parse(partner.item) as ImportItem);
+    plan.rows.push({ job, partnerId: partner.id, contact, item, bytes: leaveOut.length ? Buffer.byteLength(JSON.stringify(item)) : partner.bytes, hash });
   }
   return plan;
 }

@@ -47,7 +47,16 @@ export function loadFieldMap(path: string): FieldMap {
   return parseFieldMap(JSON.parse(readFileSync(path, 'utf8')));
 }
 
+/** Where an attribute's value comes from: a derived partner value, or a raw Odoo field. */
+export type AttributeSource = { derived: DerivedValue } | { field: string };
+
+const FIELD_PREFIX = 'field:';
+
+export function attributeSource(value: FieldMap['attributes'][string]): AttributeSource {
+  return value.startsWith(FIELD_PREFIX) ? { field: value.slice(FIELD_PREFIX.length) } : { derived: value as DerivedValue };
+}
+
 /** Raw Odoo fields a map reads beyond the standard set. */
 export function extraFields(map: FieldMap): string[] {
-  return Object.values(map.attributes).filter((v) => v.startsWith('field:')).map((v) => v.slice('field:'.length));
+  return Object.values(map.attributes).map(attributeSource).flatMap((s) => ('field' in s ? [s.field] : []));
 }

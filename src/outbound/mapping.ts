@@ -2,10 +2,10 @@
  * Partner → Brevo contact. One mapping for every flow (push, cron, initial sync), so a partner is sent the same way
  * whichever path reaches it, and change detection compares like with like.
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { PartnerRecord, Many2one } from '../crm/partners.js';
 import type { AttributeValue, ContactPayload } from '../brevo/platform.js';
-import type { DerivedValue, FieldMap } from './field-map.js';
+import { attributeSource, type DerivedValue, type FieldMap } from './field-map.js';
+import { e164 } from './phone.js';
 
 export type SkipReason = 'no_email' | 'invalid_email' | 'archived' | 'duplicate_email' | 'missing';
 
@@ -35,15 +35,31 @@ function m2oName(value: Many2one | unknown): string {
   return Array.isArray(value) ? text(value[1]) : '';
 }
 
+const STATE_CODE = /\s*\([A-Z0-9]{1,3}\)$/;
+
 /** Odoo shows a state as "Name (CC)"; Brevo wants the name. */
 function stateName(value: Many2one): string {
-  return m2oName(value).replace(/\s*\([A-Z0-9]{1,3}\)$/, '');
+  const name = m2oName(value);
+  return name.endsWith(')') ? name.replace(STATE_CODE, '') : name;
 }
 
+const WHITESPACE = /\s/;
+/** Whitespace other than single spaces between words. */
+const IRREGULAR_SPACING = /\s\s|[^\S ]/;
+const WHITESPACE_RUNS = /\s+/g;
+
+interface Person { firstname: string; lastname: string }
+const NO_PERSON: Person = { firstname: '', lastname: '' };
+
 /** People's names split at the first space; a single word is a first name. Companies have no first/last name. */
-export function splitName(name: string): { firstname: string; lastname: string } {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  return { firstname: parts[0] ?? '', lastname: parts.slice(1).join(' ') };
+export function splitName(name: string): Person {
+  const trimmed = name.trim();
+  if (!trimmed) return { firstname: '', lastname: '' };
+  const end = trimmed.search(WHITESPACE);
+  if (end < 0) return { firstname: trimmed, lastname: '' };
+  // The rest is trimmed on both sides; its words are joined by single spaces.
+  const rest = trimmed.slice(end).trimStart();
+  return { firstname: trimmed.slice(0, end), lastname: IRREGULAR_SPACING.test(rest) ? rest.replace(WHITESPACE_RUNS, ' ') : rest };
 }
 
 /** E.164 from mobile, else phone, using the partner's country for national numbers; undefined when not a valid number. */
@@ -51,8 +67,8 @@ export function phoneE164(partner: PartnerRecord): { value?: string; warning?: s
   const raw = text(partner.mobile) || text(partner.phone);
   if (!raw) return {};
   const country = text(partner.country_code).toUpperCase() || undefined;
-  const parsed = parsePhoneNumberFromString(raw, country as CountryCode | undefined);
-  if (parsed?.isValid()) return { value: parsed.number };
+  const value = e164(raw, country);
+  if (value) return { value };
   return { warning: `unmappable_phone: ${JSON.stringify(raw)}${country ? ` (${country})` : ' (no country)'}` };
 }
 
@@ -62,30 +78,46 @@ function company(partner: PartnerRecord): string {
 }
 
 function tags(partner: PartnerRecord, names: Map<number, string>): string {
+  const found: string[] = [];
+  for (const id of partner.category_id ?? []) {
+    const name = names.get(id);
+    if (name) found.push(name);
+  }
   // Sorted so that Odoo's unordered x2many lists do not look like changes.
-  return (partner.category_id ?? []).map((id) => names.get(id)).filter((n): n is string => !!n).sort().join(',');
+  return found.length > 1 ? found.sort().join(',') : found.join(',');
 }
 
-function derived(partner: PartnerRecord, value: DerivedValue, ctx: MappingContext, phone: string | undefined): string {
-  const person = partner.is_company ? { firstname: '', lastname: '' } : splitName(text(partner.name));
-  switch (value) {
-    case 'firstname': return person.firstname;
-    case 'lastname': return person.lastname;
-    case 'name': return text(partner.name);
-    case 'company': return company(partner);
-    case 'phone_e164': return phone ?? '';
-    case 'street': return text(partner.street);
-    case 'street2': return text(partner.street2);
-    case 'address': return [text(partner.street), text(partner.street2)].filter(Boolean).join(', ');
-    case 'city': return text(partner.city);
-    case 'zip': return text(partner.zip);
-    case 'state': return stateName(partner.state_id);
-    case 'country': return m2oName(partner.country_id);
-    case 'country_code': return text(partner.country_code).toUpperCase();
-    case 'tags': return tags(partner, ctx.tagNames);
-    case 'lang': return text(partner.lang);
-  }
+function address(partner: PartnerRecord): string {
+  const street = text(partner.street), street2 = text(partner.street2);
+  return street && street2 ? `${street}, ${street2}` : street || street2;
 }
+
+/** What several attributes of one partner share, computed at most once per partner. */
+interface Shared {
+  tagNames: Map<number, string>;
+  phone: string | undefined;
+  person?: Person;
+}
+
+const person = (p: PartnerRecord, s: Shared): Person => (s.person ??= p.is_company ? NO_PERSON : splitName(text(p.name)));
+
+const DERIVED: Record<DerivedValue, (partner: PartnerRecord, shared: Shared) => string> = {
+  firstname: (p, s) => person(p, s).firstname,
+  lastname: (p, s) => person(p, s).lastname,
+  name: (p) => text(p.name),
+  company,
+  phone_e164: (_p, s) => s.phone ?? '',
+  street: (p) => text(p.street),
+  street2: (p) => text(p.street2),
+  address,
+  city: (p) => text(p.city),
+  zip: (p) => text(p.zip),
+  state: (p) => stateName(p.state_id),
+  country: (p) => m2oName(p.country_id),
+  country_code: (p) => text(p.country_code).toUpperCase(),
+  tags: (p, s) => tags(p, s.tagNames),
+  lang: (p) => text(p.lang),
+};
 
 function rawField(partner: PartnerRecord, field: string): AttributeValue | undefined {
   const value = partner[field];
@@ -95,14 +127,39 @@ function rawField(partner: PartnerRecord, field: string): AttributeValue | undef
   return typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
 }
 
+type AttributeReader = (partner: PartnerRecord, shared: Shared) => AttributeValue | undefined;
+
+function readerOf(value: FieldMap['attributes'][string]): AttributeReader {
+  const source = attributeSource(value);
+  if ('field' in source) return (partner) => rawField(partner, source.field);
+  // Validated maps name only known values; anything else has always been left out.
+  if (!Object.hasOwn(DERIVED, source.derived)) return () => undefined;
+  const derive = DERIVED[source.derived];
+  return (partner, shared) => derive(partner, shared) || undefined;
+}
+
+/**
+ * Each field map's attributes with their readers, in the map's order, worked out once rather than per partner. A field
+ * map is not changed once loaded (config), so its object is the key.
+ */
+const compiledMaps = new WeakMap<FieldMap, Array<[attribute: string, read: AttributeReader]>>();
+
+function readersOf(map: FieldMap): Array<[string, AttributeReader]> {
+  let readers = compiledMaps.get(map);
+  if (!readers) {
+    readers = Object.entries(map.attributes).map(([attribute, value]) => [attribute, readerOf(value)]);
+    compiledMaps.set(map, readers);
+  }
+  return readers;
+}
+
 function attributes(partner: PartnerRecord, ctx: MappingContext, warnings: string[]): Record<string, AttributeValue> {
   const phone = phoneE164(partner);
   if (phone.warning) warnings.push(phone.warning);
+  const shared: Shared = { tagNames: ctx.tagNames, phone: phone.value };
   const out: Record<string, AttributeValue> = {};
-  for (const [attribute, source] of Object.entries(ctx.fieldMap.attributes)) {
-    const value = source.startsWith('field:')
-      ? rawField(partner, source.slice('field:'.length))
-      : derived(partner, source as DerivedValue, ctx, phone.value) || undefined;
+  for (const [attribute, read] of readersOf(ctx.fieldMap)) {
+    const value = read(partner, shared);
     if (value !== undefined) out[attribute] = value;
   }
   return out;
@@ -120,7 +177,7 @@ export function mapPartner(partner: PartnerRecord, ctx: MappingContext): MapResu
     extId: String(partner.id),
     attributes: attributes(partner, ctx, warnings),
     listIds: [...ctx.listIds].sort((a, b) => a - b),
-    ...(partner.is_blacklisted ? { emailBlacklisted: true as const } : {}),
   };
+  if (partner.is_blacklisted) contact.emailBlacklisted = true;
   return { ok: true, contact, warnings };
 }

@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { InboundEvent } from '../inbound/events.js';
 import { detailsJson, storageKey } from './inbox-row.js';
+import { MultiRowInsert } from './multi-row-insert.js';
 
 export interface Accepted {
   event: InboundEvent;
@@ -28,21 +29,15 @@ export interface InsertResult {
 }
 
 const COLUMNS = 'provider, dedupe_key, type, provider_type, email, occurred_at, received_at, event, status, note, next_attempt_at';
-const ROW = `(${COLUMNS.split(',').map(() => '?').join(', ')})`;
-/** Rows per INSERT, largest first; any count is a sum of these, and each size is one statement compiled once. */
-const CHUNK_SIZES = [100, 10, 1];
 
 export class IntakeWriter {
-  private readonly chunks: Array<{ size: number; statement: Database.Statement }>;
+  private readonly insertRows: MultiRowInsert;
   private readonly lastId: Database.Statement;
   private readonly keysAfter: Database.Statement;
   private readonly write: (items: Accepted[], now: number) => InsertResult;
 
   constructor(db: Db) {
-    this.chunks = CHUNK_SIZES.map((size) => ({
-      size,
-      statement: db.prepare(`INSERT INTO events (${COLUMNS}) VALUES ${Array(size).fill(ROW).join(', ')} ON CONFLICT (dedupe_key) DO NOTHING`),
-    }));
+    this.insertRows = new MultiRowInsert(db, `INSERT INTO events (${COLUMNS})`, COLUMNS.split(',').length, 'ON CONFLICT (dedupe_key) DO NOTHING');
     this.lastId = db.prepare('SELECT MAX(id) FROM events');
     this.keysAfter = db.prepare('SELECT dedupe_key FROM events WHERE id > ?');
     // IMMEDIATE: the transaction reads the last id before it writes, and must not lose the write lock in between.
@@ -58,15 +53,7 @@ export class IntakeWriter {
     // Only needed to tell duplicates apart in a batch; for one event, the row count says it all.
     const lastIdBefore = items.length > 1 ? ((this.lastId.pluck().get() as number | null) ?? 0) : 0;
     const keys = items.map((item) => storageKey(item.event));
-    let inserted = 0;
-    let offset = 0;
-    for (const { size, statement } of this.chunks) {
-      for (; items.length - offset >= size; offset += size) {
-        const values: unknown[] = [];
-        for (let i = offset; i < offset + size; i++) pushRow(values, items[i], keys[i], now);
-        inserted += statement.run(...values).changes; // spread: binds faster than an array argument
-      }
-    }
+    const inserted = this.insertRows.run(items.length, (i, values) => pushRow(values, items[i], keys[i], now));
     const stored = inserted === items.length || inserted === 0 ? items.map(() => inserted > 0) : this.storedFlags(keys, lastIdBefore);
     return { inserted, duplicates: items.length - inserted, stored };
   }

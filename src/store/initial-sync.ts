@@ -5,6 +5,7 @@
  * their import to be confirmed, the chunks and their Brevo processes, and the import callbacks the sidecar received.
  */
 import type { Db } from './db.js';
+import { MultiRowInsert } from './multi-row-insert.js';
 
 const SCRATCH_BATCH = 10_000;
 
@@ -99,16 +100,16 @@ const toChunk = (r: ChunkRow): Chunk => ({
 
 export class InitialSyncStore {
   private readonly ownersStatement;
-  private readonly addIdentifierStatement;
-  private readonly stageStatement;
+  private readonly addIdentifiers: MultiRowInsert;
+  private readonly stageRows: MultiRowInsert;
 
   constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
     // One statement per page, whatever its size: the page's keys go in as one JSON array.
     this.ownersStatement = db.prepare(`SELECT key, partner_id AS partnerId FROM initial_sync_identifiers
       WHERE run_id = ? AND key IN (SELECT value FROM json_each(?))`);
-    this.addIdentifierStatement = db.prepare('INSERT OR IGNORE INTO initial_sync_identifiers (run_id, key, partner_id) VALUES (?, ?, ?)');
-    this.stageStatement = db.prepare(`INSERT INTO initial_sync_contacts
-      (run_id, chunk, partner_id, blacklisted, bytes, item, contact, hash, write_date, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.addIdentifiers = new MultiRowInsert(db, 'INSERT OR IGNORE INTO initial_sync_identifiers (run_id, key, partner_id)', 3);
+    this.stageRows = new MultiRowInsert(db, `INSERT INTO initial_sync_contacts
+      (run_id, chunk, partner_id, blacklisted, bytes, item, contact, hash, write_date, read_at)`, 10);
   }
 
   transaction<T>(fn: () => T): T {
@@ -184,15 +185,19 @@ export class InitialSyncStore {
     return new Map(rows.map((r) => [r.key, r.partnerId]));
   }
 
-  claim(runId: number, key: string, partnerId: number): void {
-    this.addIdentifierStatement.run(runId, key, partnerId);
+  /** Records that these partners own these keys (a key already owned keeps its owner). */
+  claim(runId: number, claims: Array<[key: string, partnerId: number]>): void {
+    this.addIdentifiers.run(claims.length, (i, values) => values.push(runId, claims[i][0], claims[i][1]));
   }
 
   // ---- contacts waiting for their import ---------------------------------------------------------------
 
-  /** Adds a row to chunk `seq` (rows arrive in partner id order). */
-  stage(runId: number, seq: number, c: StagedContact): void {
-    this.stageStatement.run(runId, seq, c.partnerId, c.blacklisted ? 1 : 0, c.bytes, c.item, c.contact, c.hash, c.writeDate, c.readAt);
+  /** Adds rows to their chunks (rows arrive in partner id order). */
+  stage(runId: number, rows: Array<{ seq: number; contact: StagedContact }>): void {
+    this.stageRows.run(rows.length, (i, values) => {
+      const { seq, contact: c } = rows[i];
+      values.push(runId, seq, c.partnerId, c.blacklisted ? 1 : 0, c.bytes, c.item, c.contact, c.hash, c.writeDate, c.readAt);
+    });
   }
 
   /** Chunks with rows but no chunk row: the ones an interrupted run was still filling (one per kind at most). */

@@ -10,7 +10,8 @@ import { DEFAULT_FIELD_MAP } from '../../src/outbound/field-map.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { PartnerReader, syncFields } from '../../src/initial-sync/reader.js';
 import { importItem, importRequest, rowBudget } from '../../src/initial-sync/chunker.js';
-import { classifyPage, type OwnerLookup } from '../../src/initial-sync/classify.js';
+import { mapPage } from '../../src/initial-sync/map-page.js';
+import { resolveOwners, type OwnerLookup } from '../../src/initial-sync/owners.js';
 import { odooSince, partnerDomain } from '../../src/initial-sync/options.js';
 import { CompletionTracker, FALLBACK_INTERVALS } from '../../src/initial-sync/completion.js';
 import { startRun } from '../../src/initial-sync/checkpoint.js';
@@ -80,9 +81,14 @@ describe('initial sync: parts', () => {
     });
   });
 
-  describe('classify', () => {
+  describe('page mapping and owners', () => {
     const ctx = { fieldMap: DEFAULT_FIELD_MAP, listIds: [2], tagNames: new Map<number, string>() };
     const noOwners: OwnerLookup = async () => new Map();
+    const classifyPage = async (partners: PartnerRecord[], mapping: typeof ctx, blacklist: Set<string>, owners: OwnerLookup) => {
+      const page = mapPage(partners, 0, partners.at(-1)!.id, { mapping, blacklist });
+      const resolved = await resolveOwners(page, owners);
+      return { ...resolved, skipped: [...page.skipped, ...resolved.skipped] };
+    };
 
     it('joins the blacklist on email_normalized, and lets the first partner own an address or a phone number', async () => {
       const page = [
@@ -94,7 +100,13 @@ describe('initial sync: parts', () => {
       const result = await classifyPage(page, ctx, new Set(['blocked@example.com']), noOwners);
       expect(result.skipped).to.deep.equal([{ partnerId: 2, reason: 'duplicate_email', duplicateOf: 1, detail: 'p1@example.com' }]);
       expect(result.accepted.map((a) => [a.partner.id, a.leaveOut])).to.deep.equal([[1, []], [3, ['SMS']], [4, []]]);
-      expect(result.accepted[2].contact.emailBlacklisted).to.equal(true);
+      expect(JSON.parse(result.accepted[2].partner.contact).emailBlacklisted).to.equal(true);
+      expect(result.accepted.map((a) => a.partner.blacklisted)).to.deep.equal([false, false, true]);
+      // The row as measured and sent: EXT_ID among the attributes, its byte length exact.
+      const row = JSON.parse(result.accepted[0].partner.item) as { email: string; attributes: Record<string, unknown> };
+      expect(row).to.deep.include({ email: 'p1@example.com' });
+      expect(row.attributes.EXT_ID).to.equal('1');
+      expect(result.accepted[0].partner.bytes).to.equal(Buffer.byteLength(result.accepted[0].partner.item));
       expect(result.claims).to.deep.equal([['email:p1@example.com', 1], ['SMS:+33612345678', 1], ['email:p3@example.com', 3], ['email:blocked@example.com', 4]]);
     });
 
