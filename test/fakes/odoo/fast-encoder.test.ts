@@ -4,6 +4,7 @@ import { fastCodec } from '../../../src/crm/fast-codec.js';
 import { tryDecodeFast } from '../../../src/crm/fast-scanner.js';
 import { saxCodec, XmlRpcFault } from '../../../src/crm/xmlrpc-codec.js';
 import { encodeFault, encodeResponse, escapeText } from './fast-encoder.js';
+import { pick, prng, type Rng } from './seed.js';
 
 const require = createRequire(import.meta.url);
 const Serializer = require('xmlrpc/lib/serializer') as {
@@ -11,20 +12,6 @@ const Serializer = require('xmlrpc/lib/serializer') as {
   serializeFault(value: unknown): string;
 };
 
-type Rng = () => number;
-
-function prng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)];
 const PIECES = ['a', ' ', '\n', '\t', '\r', '&', '<', '>', '"', "'", ']]>', '&lt;', 'é', 'Ł', '中', '😀', 'x'.repeat(30), '42'];
 
 function randomString(rng: Rng): string {

@@ -19,12 +19,25 @@ export function escapeText(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function encodeString(s: string): string {
-  return s.length === 0 ? '<value><string/></value>' : `<value><string>${escapeText(s)}</string></value>`;
+/**
+ * A value already encoded as the UTF-8 bytes of one XML-RPC `<value>` (record-encoder.ts builds the rows of a read
+ * this way, without the intermediate objects); the encoder writes it as it is.
+ */
+export class PreEncoded {
+  constructor(readonly bytes: Buffer) {}
+}
+
+/** A string value is STRING_OPEN + escaped text + STRING_CLOSE, or EMPTY_STRING. */
+export const STRING_OPEN = '<value><string>';
+export const STRING_CLOSE = '</string></value>';
+const EMPTY_STRING = '<value><string/></value>';
+
+export function encodeString(s: string): string {
+  return s.length === 0 ? EMPTY_STRING : STRING_OPEN + escapeText(s) + STRING_CLOSE;
 }
 
 /** Whole numbers are <int>, others <double>, written as JavaScript prints them (as the xmlrpc package does). */
-function encodeNumber(n: number): string {
+export function encodeNumber(n: number): string {
   return n % 1 === 0 ? `<value><int>${n}</int></value>` : `<value><double>${n}</double></value>`;
 }
 
@@ -48,6 +61,7 @@ function encodeObject(v: object | null): string {
   if (Array.isArray(v)) return encodeArray(v);
   if (v instanceof Date) return `<value><dateTime.iso8601>${dateFormatter.encodeIso8601(v)}</dateTime.iso8601></value>`;
   if (Buffer.isBuffer(v)) return `<value><base64>${v.toString('base64')}</base64></value>`;
+  if (v instanceof PreEncoded) return v.bytes.toString('utf8');
   return encodeStruct(v as Record<string, unknown>);
 }
 
@@ -62,8 +76,24 @@ export function encodeValue(v: unknown): string {
   }
 }
 
+/** Python's marshaller refuses None anywhere in a result (allow_none=False): whether `v` holds any. */
+export function holdsNone(v: unknown): boolean {
+  if (v === null || v === undefined) return true;
+  if (typeof v !== 'object' || v instanceof Date || v instanceof PreEncoded || Buffer.isBuffer(v)) return false;
+  return Array.isArray(v) ? v.some(holdsNone) : Object.values(v).some(holdsNone);
+}
+
 export function encodeResponse(value: unknown): string {
   return `${HEAD}<params><param>${encodeValue(value)}</param></params>${TAIL}`;
+}
+
+const PARAM_HEAD = Buffer.from(`${HEAD}<params><param>`);
+const PARAM_TAIL = Buffer.from(`</param></params>${TAIL}`);
+
+/** The response's UTF-8 bytes, in pieces: a pre-encoded result is sent as it is, not copied. */
+export function encodeResponseBytes(value: unknown): Buffer[] {
+  if (value instanceof PreEncoded) return [PARAM_HEAD, value.bytes, PARAM_TAIL];
+  return [Buffer.from(encodeResponse(value), 'utf8')];
 }
 
 /** Odoo's faults: int faultCode, string faultString. */

@@ -1,5 +1,6 @@
 // The model methods reachable through execute_kw, with Odoo 18's signatures and
 // return shapes (create: int for a dict, list for a list; read of missing ids: []).
+// Reads answer rows already encoded as XML-RPC (record-encoder.ts): results go to the wire.
 import { fault } from './faults.js';
 import { blacklistAdd } from './models/blacklist.js';
 import { messagePost } from './models/messages.js';
@@ -45,7 +46,7 @@ const METHODS: Record<string, Method> = {
   },
   search_read: {
     sig: { qualname: 'BaseModel.search_read', params: [opt('domain'), opt('fields'), opt('offset', 0), opt('limit'), opt('order'), opt('load', '_classic_read')] },
-    run: (c) => c.store.searchRead(c.model, c.a.domain ?? [], {
+    run: (c) => c.store.searchReadEncoded(c.model, c.a.domain ?? [], {
       ...opts(c), fields: c.a.fields as string[] | null, offset: num(c.a.offset), limit: num(c.a.limit),
       order: c.a.order as string | null, load: classic(c.a.load),
     }),
@@ -53,7 +54,7 @@ const METHODS: Record<string, Method> = {
   read: {
     record: true,
     sig: { qualname: 'BaseModel.read', params: [opt('fields'), opt('load', '_classic_read')] },
-    run: (c) => c.store.read(c.model, c.ids, c.a.fields as string[] | null, { ...opts(c), load: classic(c.a.load) }),
+    run: (c) => c.store.readEncoded(c.model, c.ids, c.a.fields as string[] | null, { ...opts(c), load: classic(c.a.load) }),
   },
   write: {
     record: true,

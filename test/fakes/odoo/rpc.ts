@@ -2,6 +2,7 @@
 // (execute_kw, execute). Order of checks follows Odoo: database, credentials,
 // model, method, arguments.
 import { fault, OdooFault } from './faults.js';
+import { holdsNone } from './fast-encoder.js';
 import { callModelMethod } from './methods.js';
 import { bind, opt, req } from './pycall.js';
 import type { OdooStore } from './store.js';
@@ -73,7 +74,7 @@ function checkLang(ctx: RpcContext, kw: unknown): void {
 export function dispatch(ctx: RpcContext, service: Service, method: string, params: unknown[]): unknown {
   try {
     const value = service === 'common' ? common(ctx, method, params) : object(ctx, method, params);
-    if (containsNone(value)) throw fault.cannotMarshalNone();
+    if (holdsNone(value)) throw fault.cannotMarshalNone();
     return value;
   } catch (e) {
     if (e instanceof OdooFault) {
@@ -83,12 +84,4 @@ export function dispatch(ctx: RpcContext, service: Service, method: string, para
     // A bug in the fake: still answer like Odoo would (code 1, traceback).
     throw fault.python(`Exception: ${(e as Error).stack ?? String(e)}`);
   }
-}
-
-/** Python's marshaller refuses None anywhere in the result (allow_none=False). */
-function containsNone(v: unknown): boolean {
-  if (v === null || v === undefined) return true;
-  if (Array.isArray(v)) return v.some(containsNone);
-  if (typeof v === 'object' && !(v instanceof Date) && !Buffer.isBuffer(v)) return Object.values(v).some(containsNone);
-  return false;
 }

@@ -8,10 +8,10 @@ import {
   COMPANY_STEMS, FUNCTIONS, INVALID_EMAILS, MAIL_DOMAINS, POOLS, TAGS, UNPARSEABLE_PHONES, type CountryPool,
 } from './seed-data.js';
 
-type Rng = () => number;
+export type Rng = () => number;
 
 /** mulberry32: small, fast and good enough to make varied but repeatable data. */
-function prng(seed: number): Rng {
+export function prng(seed: number): Rng {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -22,7 +22,7 @@ function prng(seed: number): Rng {
   };
 }
 
-const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)];
+export const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)];
 const fill = (rng: Rng, pattern: string) =>
   pattern.replace(/[#A]/g, (c) => (c === '#' ? String(Math.floor(rng() * 10)) : String.fromCharCode(65 + Math.floor(rng() * 26))));
 

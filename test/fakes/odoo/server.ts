@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from 'node:module';
 import type { AddressInfo, Socket } from 'node:net';
 import { fault, OdooFault } from './faults.js';
-import { encodeFault, encodeResponse } from './fast-encoder.js';
+import { encodeFault, encodeResponseBytes } from './fast-encoder.js';
 import { dispatch, type RpcContext, type Service } from './rpc.js';
 
 const require = createRequire(import.meta.url);
@@ -96,31 +96,33 @@ function respond(ctx: RpcContext, control: FaultControl, calls: FakeOdooCall[], 
     if (typeof call.params[3] === 'string') record.model = call.params[3];
     if (typeof call.params[4] === 'string') record.modelMethod = call.params[4];
   }
-  let body: string;
+  // Bytes, not a string: measuring a 4 MB string's UTF-8 length and then writing it would encode it twice.
+  let body: Buffer[];
   try {
     if (call.err) throw fault.python(`xml.parsers.expat.ExpatError: ${call.err.message}`);
     const injected = call.service === 'object' && call.method === 'execute_kw' ? control.failures.shift() : undefined;
     if (injected !== undefined) throw fault.python(injected);
     const refused = call.service === 'object' && call.method === 'execute_kw' ? control.refusalFor(record.model, record.modelMethod, call.params[5]) : undefined;
     if (refused !== undefined) throw fault.user(refused);
-    body = encodeResponse(dispatch(ctx, call.service, call.method, call.params));
+    body = encodeResponseBytes(dispatch(ctx, call.service, call.method, call.params));
   } catch (e) {
     const f = e instanceof OdooFault ? e : fault.python(`Exception: ${String(e)}`);
     record.faultCode = f.code;
-    body = encodeFault(f.code, f.faultString);
+    body = [Buffer.from(encodeFault(f.code, f.faultString), 'utf8')];
   }
   // Odoo sends automation webhooks synchronously, inside the call: the answer comes after them.
   void ctx.store.webhooks.flush().then(() => send(res, body, record, calls, call.at));
 }
 
-function send(res: ServerResponse, body: string, record: FakeOdooCall, calls: FakeOdooCall[], at: number): void {
+function send(res: ServerResponse, body: Buffer[], record: FakeOdooCall, calls: FakeOdooCall[], at: number): void {
   res.writeHead(200, {
     'Content-Type': 'text/xml; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
+    'Content-Length': body.reduce((n, chunk) => n + chunk.length, 0),
     Connection: 'close',
     Server: 'Werkzeug/3.0.1 Python/3.12.3',
   });
-  res.end(body);
+  for (const chunk of body) res.write(chunk);
+  res.end();
   record.ms = Date.now() - at;
   calls.push(record);
 }

@@ -13,11 +13,13 @@ import type { Context, Env, FieldDef, HookCtx, ModelDef, ModelSpec, RawValue, Re
 import { isX2many } from './schema.js';
 import { UserDirectory } from './users.js';
 import { describeField } from './describe.js';
-import { convertScalar, parseX2many, readValue, type X2mCommand } from './values.js';
+import { convertScalar, parseX2many, type X2mCommand } from './values.js';
+import type { PreEncoded } from './fast-encoder.js';
+import { encodedRows, rowObjects, type Row, type RowRenderer } from './record-encoder.js';
 import { applyX2many } from './x2many.js';
 import { AutomationWebhooks } from './webhooks.js';
 
-export type Row = Record<string, unknown> & { id: number };
+export type { Row } from './record-encoder.js';
 export type Domain = unknown[];
 
 export interface CallOptions {
@@ -111,19 +113,21 @@ export class OdooStore {
   }
 
   read(model: string, ids: number | number[], fields?: string[] | null, opts: ReadOptions = {}): Row[] {
-    const env = this.envOf(opts);
-    const def = this.def(model);
-    this.checkAccess(env, def, 'read');
-    const table = this.table(model);
-    const recs = toIds(ids).map((id) => table.get(id)).filter((r): r is Rec => r !== undefined);
-    return this.format(env, def, recs, fields, opts.load ?? true);
+    return this.readAs(rowObjects, model, ids, fields, opts);
   }
 
   searchRead(model: string, domain: unknown = [], opts: SearchReadOptions = {}): Row[] {
-    const env = this.envOf(opts);
-    const def = this.def(model);
-    const names = this.readableFields(env, def, opts.fields);
-    return this.format(env, def, this.select(env, def, domain, opts), names, opts.load ?? true);
+    return this.searchReadAs(rowObjects, model, domain, opts);
+  }
+
+  /** read() as the RPC layer answers it: the same rows, encoded as XML-RPC without building them. */
+  readEncoded(model: string, ids: number | number[], fields?: string[] | null, opts: ReadOptions = {}): PreEncoded {
+    return this.readAs(encodedRows, model, ids, fields, opts);
+  }
+
+  /** searchRead() as the RPC layer answers it (see readEncoded). */
+  searchReadEncoded(model: string, domain: unknown = [], opts: SearchReadOptions = {}): PreEncoded {
+    return this.searchReadAs(encodedRows, model, domain, opts);
   }
 
   /** Odoo's fields_get: attribute dicts per field, restricted fields hidden from portal users. */
@@ -575,7 +579,10 @@ export class OdooStore {
     const key = `${def.name}|${order}`;
     const hit = this.sortedCache.get(key);
     if (hit && hit.revision === this.globalRevision) return hit.rows;
-    const rows = this.sorter(def, order)([...this.table(def.name).values()]);
+    const sort = this.sorter(def, order); // compiled even when not used below: it checks the order
+    const all = [...this.table(def.name).values()];
+    // Ids are unique: when they come first, nothing after them can change the order.
+    const rows = ordersByIdAsc(order) ? sortById(all) : sort(all);
     if (this.sortedCache.size > 32) this.sortedCache.clear();
     this.sortedCache.set(key, { revision: this.globalRevision, rows });
     return rows;
@@ -601,15 +608,33 @@ export class OdooStore {
     return [...def.fields.values()].filter((f) => env.su || fieldAllowed(role, f)).map((f) => f.name);
   }
 
-  private format(env: Env, def: ModelDef, recs: Rec[], fields: string[] | null | undefined, load: boolean): Row[] {
-    const names = this.readableFields(env, def, fields).filter((n) => n !== 'id');
-    const defs = names.map((n) => def.fields.get(n)!);
-    return recs.map((rec) => {
-      const row: Row = { id: rec.id };
-      for (const field of defs) row[field.name] = readValue(this, field, rec, load);
-      return row;
-    });
+  private readAs<T>(render: RowRenderer<T>, model: string, ids: number | number[], fields: string[] | null | undefined, opts: ReadOptions): T {
+    const env = this.envOf(opts);
+    const def = this.def(model);
+    this.checkAccess(env, def, 'read');
+    const table = this.table(model);
+    const recs = toIds(ids).map((id) => table.get(id)).filter((r): r is Rec => r !== undefined);
+    return render(this, recs, this.outputFields(env, def, fields), opts.load ?? true);
   }
+
+  private searchReadAs<T>(render: RowRenderer<T>, model: string, domain: unknown, opts: SearchReadOptions): T {
+    const env = this.envOf(opts);
+    const def = this.def(model);
+    // Fields are checked before the domain, as Odoo does.
+    const names = this.readableFields(env, def, opts.fields);
+    return render(this, this.select(env, def, domain, opts), this.outputFields(env, def, names), opts.load ?? true);
+  }
+
+  /** The fields a read returns besides id (which comes first in every row). */
+  private outputFields(env: Env, def: ModelDef, fields: string[] | null | undefined): FieldDef[] {
+    return this.readableFields(env, def, fields).filter((n) => n !== 'id').map((n) => def.fields.get(n)!);
+  }
+}
+
+/** Rows by ascending id; rows are usually created in id order, so mostly this only checks. */
+function sortById(rows: Rec[]): Rec[] {
+  for (let i = 1; i < rows.length; i++) if (rows[i - 1].id > rows[i].id) return rows.sort((a, b) => a.id - b.id);
+  return rows;
 }
 
 function toIds(ids: number | number[]): number[] {
