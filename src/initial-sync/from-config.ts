@@ -50,11 +50,11 @@ export async function initialSyncFromConfig(config: InitialSyncToolConfig, cli: 
     : (() => { const s = openStore(resolve(config.databasePath)); return { store: s, dispose: () => s.close() }; })();
   // This connection only. A bulk import writes a lot: fold the WAL back into the database in fewer, larger
   // checkpoints. Its memory must not grow with the partner tables, which reach hundreds of MB over a million
-  // partners: no memory-mapped reads (every page touched would count in its resident memory) and SQLite's default
+  // partners: no memory-mapped reads (every page touched would count in its resident memory) and a small SQLite
   // page cache (it reads and writes mostly in partner id order; a large cache buys little).
   store.db.pragma('wal_autocheckpoint = 16384');
   store.db.pragma('mmap_size = 0');
-  store.db.pragma('cache_size = -16000');
+  store.db.pragma('cache_size = -4000');
   const timer = timedCodec(fastCodec);
   const odoo = { url: config.odoo.url, db: config.odoo.db, user: config.odoo.user, password: config.odoo.password, timeoutMs: config.odoo.timeoutSeconds * 1000 };
   const crm = countingCrm(new OdooXmlRpcClient({ ...odoo, codec: timer.codec }));

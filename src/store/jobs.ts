@@ -86,6 +86,10 @@ export class JobStore {
   }
 
   private claim(kind: string | null, limit: number): Job[] {
+    // Polled several times a second: an UPDATE takes the database's write lock even when it changes nothing, and
+    // waits for it while another connection (an initial sync, say) writes. A read finds out first, without the lock.
+    const due = { now: this.now(), kind };
+    if (!this.db.prepare(`SELECT 1 FROM jobs p WHERE ${CLAIMABLE} AND (@kind IS NULL OR p.kind = @kind) LIMIT 1`).get(due)) return [];
     const rows = this.db
       .prepare(
         `UPDATE jobs SET status = 'running'
@@ -94,7 +98,7 @@ export class JobStore {
            ORDER BY p.next_run_at, p.id LIMIT @limit)
          RETURNING *`,
       )
-      .all({ now: this.now(), kind, limit }) as JobRow[];
+      .all({ ...due, limit }) as JobRow[];
     return rows.map(toJob).sort((a, b) => a.nextRunAt - b.nextRunAt || a.id - b.id);
   }
 
