@@ -1,5 +1,5 @@
 /** createContact / updateContact semantics: upsert, duplicates, forceMerge. */
-import { applyPatch, buildPatch, hasIdentifier, identifierOwners, type ContactBody } from './contact-patch.js';
+import { applyPatch, buildPatch, hasIdentifier, identifierOwners, insertPatched, type ContactBody } from './contact-patch.js';
 import { BrevoHttpError, badRequest } from './errors.js';
 import type { IdentifierKey } from './identifiers.js';
 import type { FakeBrevoState } from './state.js';
@@ -28,11 +28,7 @@ export function createContact(state: FakeBrevoState, body: ContactBody, code: Du
   const patch = buildPatch(state, body, { mode: 'create' });
   if (!hasIdentifier(patch)) throw badRequest('email, ext_id or attributes.SMS is required', 'missing_parameter');
   const owners = identifierOwners(state, patch);
-  if (owners.size === 0) {
-    const created = state.insertContact({});
-    applyPatch(state, created.id, patch);
-    return { status: 201, body: { id: created.id } };
-  }
+  if (owners.size === 0) return { status: 201, body: { id: insertPatched(state, patch).id } };
   if (!body.updateEnabled) throw duplicateError(code, 'create', [...owners.keys()]);
   const target = pickTarget(state, owners, body, code);
   applyPatch(state, target.id, patch);

@@ -46,14 +46,16 @@ export function normalisePhone(raw: string): string | undefined {
 
 /** Canonical form of an identifier value, or a 400 as Brevo answers for a malformed one. */
 export function canonicalIdentifier(key: IdentifierKey, raw: string): string {
-  if (key === 'email') {
-    if (!isValidEmail(raw)) throw badRequest('Invalid email address');
-    return normaliseEmail(raw);
-  }
+  const canonical = canonicalOrUndefined(key, raw);
+  if (canonical !== undefined) return canonical;
+  throw badRequest(key === 'email' ? 'Invalid email address' : `Invalid phone number in ${key}`);
+}
+
+/** Canonical form, or undefined for a malformed value: imports drop such a cell without building an error. */
+export function canonicalOrUndefined(key: IdentifierKey, raw: string): string | undefined {
+  if (key === 'email') return isValidEmail(raw) ? normaliseEmail(raw) : undefined;
   if (key === 'ext_id') return raw;
-  const phone = normalisePhone(raw);
-  if (phone === undefined) throw badRequest(`Invalid phone number in ${key}`);
-  return phone;
+  return normalisePhone(raw);
 }
 
 /** Lookup form of an identifier in a URL: never throws, unknown shapes simply match nothing. */

@@ -73,7 +73,7 @@ export class ImportRunner {
   }
 }
 
-async function loadRows(source: ImportJob['source']): Promise<ImportRow[]> {
+async function loadRows(source: ImportJob['source']): Promise<readonly ImportRow[]> {
   if (source.jsonBody !== undefined) return rowsFromJson(source.jsonBody);
   if (source.fileBody !== undefined) return rowsFromCsv(source.fileBody);
   return rowsFromUrl(source.fileUrl!);
