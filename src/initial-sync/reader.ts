@@ -4,8 +4,9 @@
  * while the current one is being mapped and sent, so Odoo and the sync work at the same time. Memory holds two pages.
  */
 import type { CrmClient } from '../crm/client.js';
-import { PARTNER_SYNC_FIELDS, type PartnerRecord } from '../crm/partners.js';
-import { extraFields, type FieldMap } from '../outbound/field-map.js';
+import type { PartnerRecord } from '../crm/partners.js';
+import type { FieldMap } from '../outbound/field-map.js';
+import { mappedFields } from '../outbound/mapping.js';
 import { withRetry } from './retry.js';
 
 export interface Page {
@@ -17,11 +18,11 @@ export interface Page {
 }
 
 /**
- * Only what the mapping reads. is_blacklisted is left out: Odoo computes it per record with a query of its own, so the
- * blacklist is read once per run and joined here.
+ * Only what the mapping reads with this field map, and the write_date recorded with each partner. is_blacklisted is
+ * left out: Odoo computes it per record with a query of its own, so the blacklist is read once per run and joined here.
  */
 export function syncFields(fieldMap: FieldMap): string[] {
-  return [...new Set<string>([...PARTNER_SYNC_FIELDS.filter((f) => f !== 'is_blacklisted'), ...extraFields(fieldMap)])];
+  return [...new Set<string>([...mappedFields(fieldMap), 'write_date'])];
 }
 
 export class PartnerReader {

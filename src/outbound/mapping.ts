@@ -119,6 +119,28 @@ const DERIVED: Record<DerivedValue, (partner: PartnerRecord, shared: Shared) => 
   lang: (p) => text(p.lang),
 };
 
+/**
+ * The partner fields a derived value reads. Every mapping also reads the e-mail, the flags, the name and the phone
+ * numbers with their country (an unreadable number is reported whether or not an attribute shows it).
+ */
+const ALWAYS_READ = ['email', 'email_normalized', 'active', 'is_company', 'name', 'mobile', 'phone', 'country_code'];
+const DERIVED_READS: Record<DerivedValue, string[]> = {
+  firstname: [], lastname: [], name: [], phone_e164: [], country_code: [],
+  company: ['commercial_company_name', 'company_name', 'parent_id'],
+  street: ['street'], street2: ['street2'], address: ['street', 'street2'], city: ['city'], zip: ['zip'],
+  state: ['state_id'], country: ['country_id'], tags: ['category_id'], lang: ['lang'],
+};
+
+/** The partner fields mapping with `map` reads: what a bulk read needs to ask Odoo for, and no more. */
+export function mappedFields(map: FieldMap): string[] {
+  const fields = new Set(ALWAYS_READ);
+  for (const value of Object.values(map.attributes)) {
+    const source = attributeSource(value);
+    for (const field of 'field' in source ? [source.field] : DERIVED_READS[source.derived] ?? []) fields.add(field);
+  }
+  return [...fields];
+}
+
 function rawField(partner: PartnerRecord, field: string): AttributeValue | undefined {
   const value = partner[field];
   if (value === false || value === null || value === undefined) return undefined;
