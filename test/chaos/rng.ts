@@ -2,20 +2,14 @@
  * A seeded random source (mulberry32), so that a failing chaos run can be replayed: the same seed gives the same kill
  * moments, fault order and hostile requests.
  */
+import { prng } from '../helpers/prng.js';
+
 export class Rng {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(readonly seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = prng(seed);
   }
 
   /** A whole number in [min, max]. */

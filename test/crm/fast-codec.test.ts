@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { decodeSlow, fastCodec } from '../../src/crm/fast-codec.js';
 import { tryDecodeFast } from '../../src/crm/fast-scanner.js';
 import { lastLine, saxCodec, XmlRpcFault } from '../../src/crm/xmlrpc-codec.js';
+import { pick, prng, type Rng } from '../helpers/prng.js';
 
 const require = createRequire(import.meta.url);
 const Serializer = require('xmlrpc/lib/serializer') as {
@@ -10,21 +11,6 @@ const Serializer = require('xmlrpc/lib/serializer') as {
   serializeFault(value: unknown): string;
 };
 
-type Rng = () => number;
-
-/** mulberry32: same seed, same values, so a failure can be replayed. */
-function prng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)];
 
 const PIECES = [
   'a', 'Zoé', ' ', '  ', '\n', '\t', '\r\n', '&', '<', '>', '"', "'", '&amp;', '<b>x</b>', ']]>', 'é', 'ü', 'ß', 'Łódź',

@@ -4,18 +4,8 @@
  */
 import { expect } from 'chai';
 import { MalformedJsonError, parseJsonBody } from '../../src/inbound/json-body.js';
+import { prng as random } from '../helpers/prng.js';
 
-/** mulberry32: a small seeded generator, so that a failing case is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Characters that trip up a scanner: quotes, backslashes, brackets and commas inside strings, controls, non-ASCII.
 const TRICKY = ['"', '\\', '[', ']', '{', '}', ',', ':', ' ', '\n', '\t', '\u0001', 'é', '€', '😀', '\u2028', 'a', '\\"', '\\\\'];

@@ -7,22 +7,11 @@ import { emailNormalize } from './email.js';
 import {
   COMPANY_STEMS, FUNCTIONS, INVALID_EMAILS, MAIL_DOMAINS, POOLS, TAGS, UNPARSEABLE_PHONES, type CountryPool,
 } from './seed-data.js';
+import { pick, prng, type Rng } from '../../helpers/prng.js';
 
-export type Rng = () => number;
+// The fakes' own tests generate their data with the same generator.
+export { pick, prng, type Rng };
 
-/** mulberry32: small, fast and good enough to make varied but repeatable data. */
-export function prng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)];
 const fill = (rng: Rng, pattern: string) =>
   pattern.replace(/[#A]/g, (c) => (c === '#' ? String(Math.floor(rng() * 10)) : String.fromCharCode(65 + Math.floor(rng() * 26))));
 
