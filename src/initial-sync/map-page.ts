@@ -5,6 +5,7 @@
  * Pure and self-contained, so it runs in the page worker (page-worker.ts) while the main thread writes SQLite and
  * talks to Brevo; what crosses over is strings and numbers, cheap to copy between threads.
  */
+import type { ContactPayload } from '../brevo/platform.js';
 import type { PartnerRecord } from '../crm/partners.js';
 import { contactHash } from '../outbound/contact-hash.js';
 import { mapPartner, type MappingContext } from '../outbound/mapping.js';
@@ -72,4 +73,14 @@ export function mapPage(partners: PartnerRecord[], readAt: number, lastId: numbe
     });
   }
   return page;
+}
+
+/**
+ * The import row of a mapped partner without the phone attributes in `leaveOut` (numbers a lower partner owns), with
+ * its byte size. Rarely anything to leave out: then it is the row measured when the page was mapped.
+ */
+export function importRow(partner: MappedPartner, leaveOut: string[]): { item: string; bytes: number } {
+  if (leaveOut.length === 0) return { item: partner.item, bytes: partner.bytes };
+  const item = JSON.stringify(importItem(JSON.parse(partner.contact) as ContactPayload, leaveOut));
+  return { item, bytes: Buffer.byteLength(item) };
 }

@@ -28,8 +28,8 @@ export function syncFields(fieldMap: FieldMap): string[] {
 export class PartnerReader {
   constructor(
     private readonly crm: CrmClient,
-    readonly fields: string[],
-    readonly domain: unknown[],
+    private readonly fields: string[],
+    private readonly domain: unknown[],
     private readonly pageSize: number,
     private readonly now: () => number = Date.now,
   ) {}

@@ -5,13 +5,13 @@
  * next invocation resumes after the last partner handled, sends what was staged, and waits for what was sent.
  */
 import type { CrmClient } from '../crm/client.js';
-import type { ContactPayload, EmailPlatform } from '../brevo/platform.js';
+import type { EmailPlatform } from '../brevo/platform.js';
 import type { FieldMap } from '../outbound/field-map.js';
 import type { Store } from '../store/index.js';
 import { INITIAL_SYNC_KIND } from '../store/runs.js';
 import type { Chunk, InitialSyncStore, OpenChunk } from '../store/initial-sync.js';
 import { emailKey } from './classify.js';
-import { importItem, rowBudget } from './chunker.js';
+import { rowBudget } from './chunker.js';
 import { startRun } from './checkpoint.js';
 import { CompletionTracker, type Outcome } from './completion.js';
 import { confirmChunk } from './confirm.js';
@@ -19,7 +19,7 @@ import { sendChunk } from './importer.js';
 import { activeBlacklist, lowerOwners, tagNames } from './lookups.js';
 import { isPartial, partnerDomain, type RunFilter, type SyncOptions } from './options.js';
 import { PartnerReader, syncFields } from './reader.js';
-import type { MappedPage } from './map-page.js';
+import { importRow, type MappedPage } from './map-page.js';
 import { resolveOwners, type Accepted, type OwnerLookup, type ResolvedPage } from './owners.js';
 import type { PageRequest, PageSource } from './page-source.js';
 import type { Progress } from './progress.js';
@@ -121,7 +121,8 @@ class RunState {
 
   async execute(): Promise<void> {
     const filter = this.started.filter;
-    const reader = new PartnerReader(this.deps.crm, syncFields(this.deps.fieldMap), partnerDomain(filter), this.options.pageSize);
+    const [fields, domain, pageSize] = [syncFields(this.deps.fieldMap), partnerDomain(filter), this.options.pageSize];
+    const reader = new PartnerReader(this.deps.crm, fields, domain, pageSize);
     const left = filter.limit === undefined ? undefined : Math.max(0, filter.limit - this.counters.partnersRead);
     const [blacklist, tags, remaining] = await Promise.all([activeBlacklist(this.deps.crm), tagNames(this.deps.crm), reader.count(this.cursor)]);
     this.total = this.counters.partnersRead + Math.min(remaining, left ?? Infinity);
@@ -130,7 +131,7 @@ class RunState {
     await this.sendBuilt();
     const context = { mapping: { fieldMap: this.deps.fieldMap, listIds: this.deps.listIds, tagNames: tags }, blacklist };
     const owners = this.ownerLookup(filter);
-    this.source = this.deps.pages({ fields: reader.fields, domain: reader.domain, pageSize: this.options.pageSize, cursor: this.cursor, limit: left, context });
+    this.source = this.deps.pages({ fields, domain, pageSize, cursor: this.cursor, limit: left, context });
     for await (const page of this.source.pages()) {
       this.persist(page, await resolveOwners(page, owners));
       await this.sendBuilt();
@@ -176,9 +177,8 @@ class RunState {
 
   /** Stages a contact in the open chunk of its kind (blocklisted contacts travel apart), closing it when full. */
   private stage({ partner, leaveOut }: Accepted, readAt: number, rows: StagedRow[]): void {
-    // Rare: a phone number a lower partner owns is left out, so the row is not the one the worker measured.
-    const item = leaveOut.length === 0 ? partner.item : JSON.stringify(importItem(JSON.parse(partner.contact) as ContactPayload, leaveOut));
-    const need = (leaveOut.length === 0 ? partner.bytes : Buffer.byteLength(item)) + 1;
+    const { item, bytes } = importRow(partner, leaveOut);
+    const need = bytes + 1;
     const kind = kindOf(partner.blacklisted);
     if (need > this.budgets[kind]) {
       countTooLarge(this.counters, partner.id);

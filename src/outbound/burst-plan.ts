@@ -10,8 +10,7 @@ import type { PartnerRecord } from '../crm/partners.js';
 import type { Job } from '../store/jobs.js';
 import type { PartnerSyncState } from '../store/partner-sync.js';
 import type { Skip } from '../initial-sync/classify.js';
-import { importItem } from '../initial-sync/chunker.js';
-import { mapPage } from '../initial-sync/map-page.js';
+import { importRow, mapPage } from '../initial-sync/map-page.js';
 import { resolveOwners, type OwnerLookup } from '../initial-sync/owners.js';
 import type { MappingContext } from './mapping.js';
 
@@ -63,20 +62,20 @@ export async function planBurst(input: PlanInput): Promise<BurstPlan> {
   for (const { partner, leaveOut } of resolved.accepted) {
     const job = input.jobs.get(partner.id)!;
     for (const warning of partner.warnings) plan.warnings.push({ partnerId: partner.id, warning });
-    const contact = JSON.parse(partner.contact) as ContactPayload;
-    const hash = partner.hash;
+    const { hash } = partner;
     const previous = input.previous(partner.id);
     if (previous?.contactHash === hash) {
       plan.unchanged.push(job);
       continue;
     }
+    const contact = JSON.parse(partner.contact) as ContactPayload;
     const reason = ownCallReason(contact, previous?.contact ?? null);
     if (reason) {
       plan.ownCall.push({ job, reason, ...(reason === 'email_changed' ? { vacates: previous!.contact!.email } : {}) });
       continue;
     }
-    const item = leaveOut.length ? importItem(contact, leaveOut) : (JSON.parse(partner.item) as ImportItem);
-    plan.rows.push({ job, partnerId: partner.id, contact, item, bytes: leaveOut.length ? Buffer.byteLength(JSON.stringify(item)) : partner.bytes, hash });
+    const row = importRow(partner, leaveOut);
+    plan.rows.push({ job, partnerId: partner.id, contact, item: JSON.parse(row.item) as ImportItem, bytes: row.bytes, hash });
   }
   return plan;
 }
