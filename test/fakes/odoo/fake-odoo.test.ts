@@ -78,8 +78,13 @@ describe('fake Odoo 18 XML-RPC server', () => {
         </params></methodCall>`);
       expect(bad.headers.connection).to.equal('close');
       expect(bad.headers['content-type']).to.match(/^text\/xml/);
-      expect(bad.text).to.match(/<name>faultCode<\/name><value><int>2<\/int><\/value>/);
-      expect(bad.text).to.include("Object res.partnerx doesn't exist");
+      // Byte for byte the fault of the reference's §10 sample (Odoo's layout).
+      expect(bad.text).to.equal([
+        '<?xml version="1.0"?>', '<methodResponse>', '<fault>', '<value><struct>',
+        '<member>', '<name>faultCode</name>', '<value><int>2</int></value>', '</member>',
+        '<member>', '<name>faultString</name>', "<value><string>Object res.partnerx doesn't exist</string></value>", '</member>',
+        '</struct></value>', '</fault>', '', '</methodResponse>', '',
+      ].join('\n'));
       const ok = await post('/xmlrpc/2/object', `<?xml version="1.0"?><methodCall><methodName>execute_kw</methodName><params>
         <param><value><string>crm</string></value></param><param><value><int>2</int></value></param>
         <param><value><string>admin</string></value></param><param><value><string>res.partner</string></value></param>

@@ -21,7 +21,10 @@
 // so no surrogate pair is ever split between two pieces.
 import { US_PER_MS } from './datetime.js';
 import { fault } from './faults.js';
-import { encodeNumber, encodeValue, escapeText, holdsNone, PreEncoded, STRING_CLOSE, STRING_OPEN } from './fast-encoder.js';
+import {
+  ARRAY_CLOSE, ARRAY_OPEN, encodeNumber, encodeValue, escapeText, holdsNone, MEMBER_CLOSE, memberOpen, PreEncoded, STRING_CLOSE,
+  STRING_OPEN, STRUCT_CLOSE, STRUCT_OPEN,
+} from './fast-encoder.js';
 import { fieldGetter } from './getter.js';
 import type { FieldDef, Rec } from './schema.js';
 import type { OdooStore } from './store.js';
@@ -59,31 +62,28 @@ type MemberEncoder = (rec: Rec, out: string[]) => void;
 /** The general way, as a byte string: exactly what encoding the row object gives. */
 type MemberBytes = (rec: Rec) => string;
 
-const CLOSE = '</member>';
-
 function generalMember(store: OdooStore, field: FieldDef, open: string, load: boolean): MemberBytes {
   return (rec) => {
     const value = readValue(store, field, rec, load);
     // Python's marshaller would refuse the whole answer: so does encoding the row object.
     if (holdsNone(value)) throw fault.cannotMarshalNone();
-    return byteString(open + encodeValue(value) + CLOSE);
+    return byteString(open + encodeValue(value) + MEMBER_CLOSE);
   };
 }
 
 /** Text-like, numeric and boolean fields: readValue's conversion of a primitive and encodeValue, inlined. */
 function plainMember(field: FieldDef, open: string, general: MemberBytes): MemberEncoder | undefined {
   const get = fieldGetter(field.name);
-  const constant = (value: unknown) => byteString(open + encodeValue(value) + CLOSE);
+  const constant = (value: unknown) => byteString(open + encodeValue(value) + MEMBER_CLOSE);
   // An object where a primitive belongs (only a test poking the store could put it there): the general way.
   const other = (rec: Rec, raw: unknown) => (typeof raw === 'object' ? general(rec) : constant(raw));
   switch (field.type) {
     case 'char': case 'text': case 'html': case 'selection': case 'date': {
-      const [unset, empty, stringOpen, stringClose] = [constant(false), constant(''), byteString(open + STRING_OPEN), STRING_CLOSE + CLOSE];
+      const [unset, stringOpen, stringClose] = [constant(false), byteString(open + STRING_OPEN), STRING_CLOSE + MEMBER_CLOSE];
       return (rec, out) => {
         const raw = get(rec);
         if (raw === null || raw === undefined) out.push(unset);
         else if (typeof raw !== 'string') out.push(other(rec, raw));
-        else if (raw.length === 0) out.push(empty);
         else out.push(stringOpen, NOT_PLAIN.test(raw) ? byteString(escapeText(raw)) : raw, stringClose);
       };
     }
@@ -136,7 +136,7 @@ function memberEncoders(store: OdooStore, fields: FieldDef[], load: boolean): Me
   for (const field of fields) {
     if (seen.has(field.name)) continue;
     seen.add(field.name);
-    const open = `<member><name>${escapeText(field.name)}</name>`;
+    const open = memberOpen(field.name);
     const general = generalMember(store, field, open, load);
     // Computed fields read through their compute function, which may look at the whole record.
     const fast = field.compute ? undefined : plainMember(field, open, general) ?? memoMember(field, general);
@@ -164,8 +164,7 @@ class ByteSink {
   bytes(): Buffer { return this.buf.subarray(0, this.used); }
 }
 
-const ROW_OPEN = '<value><struct><member><name>id</name>';
-const ROW_CLOSE = '</struct></value>';
+const ROW_OPEN = STRUCT_OPEN + memberOpen('id');
 /** About what a partner row of the initial sync takes. */
 const BYTES_PER_ROW_GUESS = 2048;
 /** Rows joined per copy into the answer: fewer, larger strings, still small enough to stay in the CPU cache. */
@@ -176,16 +175,16 @@ export const encodedRows: RowRenderer<PreEncoded> = (store, recs, fields, load) 
   if (recs.length === 0) return new PreEncoded(Buffer.from(encodeValue([])));
   const members = memberEncoders(store, fields, load);
   const sink = new ByteSink(recs.length * BYTES_PER_ROW_GUESS);
-  sink.write('<value><array><data>');
+  sink.write(ARRAY_OPEN);
   const parts: string[] = [];
   for (let i = 0; i < recs.length; i++) {
     const rec = recs[i];
-    parts.push(ROW_OPEN, encodeNumber(rec.id), CLOSE);
+    parts.push(ROW_OPEN, encodeNumber(rec.id), MEMBER_CLOSE);
     for (const member of members) member(rec, parts);
-    parts.push(ROW_CLOSE);
+    parts.push(STRUCT_CLOSE);
     if ((i + 1) % ROWS_PER_JOIN === 0) { sink.write(parts.join('')); parts.length = 0; }
   }
   sink.write(parts.join(''));
-  sink.write('</data></array></value>');
+  sink.write(ARRAY_CLOSE);
   return new PreEncoded(sink.bytes());
 };
