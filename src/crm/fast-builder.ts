@@ -51,11 +51,8 @@ export class XmlRpcBuilder {
     const data = this.data;
     switch (name) {
       case 'value': if (this.value) this.push(data); return;
-      case 'string': this.push(data); return;
+      case 'string': case 'int': case 'i4': case 'boolean': case 'double': this.push(scalarValue(name, data)); return;
       case 'name': this.push(this.memberName(data)); return;
-      case 'int': case 'i4': this.push(parseIntValue(data)); return;
-      case 'boolean': this.push(parseBoolean(data)); return;
-      case 'double': this.push(parseDouble(data)); return;
       case 'array': this.endArray(); return;
       case 'struct': this.endStruct(); return;
       case 'nil': this.push(null); return;
@@ -69,6 +66,13 @@ export class XmlRpcBuilder {
       case 'methodCall': this.type = 'methodcall'; return;
       default: throw new NotCanonical(`tag ${name}`);
     }
+  }
+
+  /** A whole `<member>`, as the events of its tags would leave it: the name, then the value, on the stack. */
+  member(name: string, value: unknown): void {
+    this.stack.push(this.memberName(name));
+    this.push(value);
+    this.data = '';
   }
 
   /** What the Deserializer's callback would receive once the document has ended. */
@@ -114,8 +118,18 @@ export class XmlRpcBuilder {
   }
 }
 
+/** The value of a `<string>`, `<int>`, `<i4>`, `<boolean>` or `<double>` element with this text. */
+export function scalarValue(type: string, data: string): unknown {
+  switch (type) {
+    case 'string': return data;
+    case 'int': case 'i4': return parseIntValue(data);
+    case 'boolean': return parseBoolean(data);
+    default: return parseDouble(data);
+  }
+}
+
 /** parseInt is what the Deserializer uses: it tolerates spaces and trailing junk ('12abc' → 12). */
-function parseIntValue(data: string): number {
+export function parseIntValue(data: string): number {
   const n = parseInt(data, 10);
   if (Number.isNaN(n)) throw new NotCanonical('int');
   return n;
