@@ -22,6 +22,8 @@ export interface PageRequest {
 
 export interface PageWorkerData extends PageRequest {
   odoo: Omit<OdooXmlRpcOptions, 'codec' | 'onCall'>;
+  /** Mapped pages the worker may have posted and the run not yet taken. */
+  pagesAhead: number;
 }
 
 export type PageMessage = { odooCalls: number; decodeSeconds: number } & (
@@ -59,42 +61,55 @@ function startWorker(data: PageWorkerData): Worker {
 /** The worker's heap: a few pages of partners at a time. */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
 
+/** Enough to cover the main thread's longest pause between pages (sending an 8 MB import) at a few MB each. */
+export const PAGES_AHEAD = 3;
+
 /**
- * The worker's answers, one per request. If the worker dies (out of memory, a bug), the pending request and every
- * later one reject. Each request's listener goes once it is answered: racing every answer against one long-lived
- * "died" promise would keep every page alive until the end of the run.
+ * The worker's messages in order. Taking one gives the worker a credit for the next. If the worker dies (out of memory,
+ * a bug), the waiting take and every later one reject. Pages wait in a queue rather than in promises raced against a
+ * long-lived "died" promise, which would keep every page alive until the end of the run.
  */
 class PageChannel {
   private failure?: Error;
-  private pending?: { resolve: (message: PageMessage) => void; reject: (err: Error) => void };
+  private readonly received: PageMessage[] = [];
+  private waiting?: { resolve: (message: PageMessage) => void; reject: (err: Error) => void };
 
   constructor(private readonly worker: Worker) {
-    worker.on('message', (message: PageMessage) => this.settle((p) => p.resolve(message)));
+    worker.on('message', (message: PageMessage) => this.receive(message));
     worker.on('error', (err) => this.fail(err));
     worker.on('exit', (code) => this.fail(new Error(`the page worker stopped (exit code ${code})`)));
   }
 
-  next(): Promise<PageMessage> {
+  async take(): Promise<PageMessage> {
+    const message = this.received.shift() ?? (await this.arrival());
+    this.worker.postMessage('more');
+    return message;
+  }
+
+  private arrival(): Promise<PageMessage> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.worker.postMessage('next');
+      this.waiting = { resolve, reject };
     });
+  }
+
+  private receive(message: PageMessage): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting) waiting.resolve(message);
+    else this.received.push(message);
   }
 
   private fail(err: Error): void {
     this.failure ??= err;
-    this.settle((p) => p.reject(err));
-  }
-
-  private settle(action: (pending: NonNullable<PageChannel['pending']>) => void): void {
-    const pending = this.pending;
-    this.pending = undefined;
-    if (pending) action(pending);
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.reject(err);
   }
 }
 
-export function workerPageSource(data: PageWorkerData): PageSource {
+export function workerPageSource(settings: Omit<PageWorkerData, 'pagesAhead'> & { pagesAhead?: number }): PageSource {
+  const data: PageWorkerData = { pagesAhead: PAGES_AHEAD, ...settings };
   let figures = { odooCalls: 0, decodeSeconds: 0 };
   return {
     async *pages() {
@@ -102,7 +117,7 @@ export function workerPageSource(data: PageWorkerData): PageSource {
       const channel = new PageChannel(worker);
       try {
         for (;;) {
-          const message = await channel.next();
+          const message = await channel.take();
           figures = { odooCalls: message.odooCalls, decodeSeconds: message.decodeSeconds };
           if (message.kind === 'end') return;
           if (message.kind === 'error') throw new Error(message.message);

@@ -4,7 +4,10 @@
  * while the main thread stages the previous page in SQLite and uploads imports. One mapped page waits ready and the
  * next one is being read, so memory holds a few pages whatever the run's size.
  *
- * Protocol: the main thread posts 'next'; the worker answers one PageMessage per 'next': a page, the end, or an error.
+ * Protocol (credits): the worker may post up to `pagesAhead` messages the main thread has not taken yet; each 'more'
+ * the main thread posts when it takes one is a credit for one more. A message is a page, the end, or an error. Posting
+ * without being asked means a ready page waits in the main thread, never behind this thread's own busy event loop;
+ * mapping ahead keeps this thread busy while the main thread is away sending an import or confirming one.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { OdooXmlRpcClient } from '../crm/odoo-xmlrpc.js';
@@ -33,13 +36,25 @@ async function prepare(): Promise<PageMessage> {
   }
 }
 
-// The first page is read at once; each 'next' takes the ready page and starts on the one after it, in order.
-let ready = prepare();
-let answered = Promise.resolve();
-parentPort!.on('message', () => {
-  answered = answered.then(async () => {
-    const message = await ready;
+let credits = data.pagesAhead;
+let producing = false;
+let ended = false;
+
+/** Reads, maps and posts pages while there are credits; the first one is read at once. */
+async function produce(): Promise<void> {
+  if (producing) return;
+  producing = true;
+  while (credits > 0 && !ended) {
+    const message = await prepare();
+    credits--;
+    ended = message.kind !== 'page';
     parentPort!.postMessage(message);
-    ready = message.kind === 'page' ? prepare() : Promise.resolve(message);
-  });
+  }
+  producing = false;
+}
+
+parentPort!.on('message', () => {
+  credits++;
+  void produce();
 });
+void produce();

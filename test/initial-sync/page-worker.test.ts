@@ -9,14 +9,14 @@ import { DEFAULT_FIELD_MAP } from '../../src/outbound/field-map.js';
 import { activeBlacklist, tagNames } from '../../src/initial-sync/lookups.js';
 import { mapPage, type MappedPage, type PageContext } from '../../src/initial-sync/map-page.js';
 import { partnerDomain } from '../../src/initial-sync/options.js';
-import { workerPageSource, type PageWorkerData } from '../../src/initial-sync/page-source.js';
+import { workerPageSource } from '../../src/initial-sync/page-source.js';
 import { PartnerReader, syncFields } from '../../src/initial-sync/reader.js';
 
 describe('initial sync: page worker', function () {
   this.timeout(60_000);
   let odoo: FakeOdoo;
   let crm: OdooXmlRpcClient;
-  let request: PageWorkerData;
+  let request: Parameters<typeof workerPageSource>[0];
   let context: PageContext;
   before(async () => {
     odoo = await startFakeOdoo({ partners: 700, seed: 11 });
@@ -46,6 +46,21 @@ describe('initial sync: page worker', function () {
     expect(fromWorker.flatMap((p) => p.mapped).some((m) => m.blacklisted)).to.equal(true);
     expect(source.odooCalls()).to.be.at.least(3);
     expect(source.decodeSeconds()).to.be.greaterThan(0);
+  });
+
+  it('maps ahead only as far as its credits allow, whatever the run is doing meanwhile', async () => {
+    const source = workerPageSource({ ...request, pagesAhead: 2 });
+    const pages = source.pages();
+    const searches = () => odoo.calls.filter((c) => c.modelMethod === 'search_read').length;
+    const before = searches();
+    await pages.next();
+    // The run now pauses (an import being sent): besides the page it holds, two wait for it (its credits) and the
+    // reader has asked Odoo for the one after; then the worker waits.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(searches() - before).to.equal(4);
+    let taken = 1;
+    while (!(await pages.next()).done) taken++;
+    expect(taken).to.equal(4);
   });
 
   it('ends the pages with the error Odoo gave the worker', async () => {
