@@ -4,10 +4,11 @@
  */
 import { BrevoClient } from '@getbrevo/brevo';
 import type {
-  ContactListQuery, ContactPayload, ContactRef, ContactUpdate, EmailPlatform, ImportRequest, PlatformAttribute, PlatformContact,
+  ContactListQuery, ContactPayload, ContactRef, ContactUpdate, EmailPlatform, ImportItem, ImportRequest, PlatformAttribute, PlatformContact,
   ProcessState,
 } from './platform.js';
 import { classifyPlatformError } from './errors.js';
+import { importBodyFetch, withImportRows } from './import-body.js';
 
 export interface BrevoSdkOptions {
   apiKey: string;
@@ -26,6 +27,7 @@ export class BrevoSdkPlatform implements EmailPlatform {
       baseUrl: options.baseUrl,
       maxRetries: 0,
       timeoutInSeconds: options.timeoutSeconds,
+      fetch: importBodyFetch,
     });
   }
 
@@ -89,16 +91,19 @@ export class BrevoSdkPlatform implements EmailPlatform {
   }
 
   importContacts(request: ImportRequest): Promise<{ processId: number }> {
+    const texts = Array.isArray(request.items) ? undefined : request.items;
+    const call = () => this.client.contacts.importContacts({
+      // Rows given as JSON texts are written into the body by import-body.ts.
+      jsonBody: texts ? [] : (request.items as ImportItem[]),
+      listIds: request.listIds,
+      updateExistingContacts: true,
+      // Empty values never erase what Brevo already holds.
+      emptyContactsAttributes: false,
+      ...(request.emailBlacklist ? { emailBlacklist: true } : {}),
+      ...(request.notifyUrl ? { notifyUrl: request.notifyUrl } : {}),
+    });
     return this.run('importContacts', async () => {
-      const { processId } = await this.client.contacts.importContacts({
-        jsonBody: request.items,
-        listIds: request.listIds,
-        updateExistingContacts: true,
-        // Empty values never erase what Brevo already holds.
-        emptyContactsAttributes: false,
-        ...(request.emailBlacklist ? { emailBlacklist: true } : {}),
-        ...(request.notifyUrl ? { notifyUrl: request.notifyUrl } : {}),
-      });
+      const { processId } = await (texts ? withImportRows(texts, call) : call());
       return { processId };
     });
   }

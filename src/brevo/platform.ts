@@ -74,8 +74,16 @@ export interface ImportItem {
   attributes: Record<string, AttributeValue>;
 }
 
+/** An import's rows as their JSON texts (`JSON.stringify(item)`), read again for each attempt. */
+export interface ImportRowTexts {
+  texts(): Iterable<string>;
+  /** Their UTF-8 bytes, about (a hint for the body's buffer). */
+  bytesHint?: number;
+}
+
 export interface ImportRequest {
-  items: ImportItem[];
+  /** The rows, or their JSON texts (a staged import is then never held as objects or as one string). */
+  items: ImportItem[] | ImportRowTexts;
   listIds: number[];
   /** Blocklists every row of the import (never sent false: an opt-out in Brevo must survive). */
   emailBlacklist?: true;

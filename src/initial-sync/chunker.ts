@@ -19,7 +19,7 @@ export interface ChunkShape {
 }
 
 /** The request of a chunk, without its rows. */
-export function importRequest(shape: ChunkShape, items: ImportItem[]): ImportRequest {
+export function importRequest(shape: ChunkShape, items: ImportRequest['items']): ImportRequest {
   return {
     items,
     listIds: shape.listIds,

@@ -3,7 +3,7 @@
  * its process id. The call only queues the import: completion.ts learns how it ended. A chunk killed between the
  * call and the record is sent again on resume, which is harmless: e-mail and EXT_ID are upserted.
  */
-import type { EmailPlatform, ImportItem } from '../brevo/platform.js';
+import type { EmailPlatform, ImportRowTexts } from '../brevo/platform.js';
 import type { Chunk, InitialSyncStore } from '../store/initial-sync.js';
 import { importRequest } from './chunker.js';
 import { withRetry, type RetrySettings } from './retry.js';
@@ -19,20 +19,9 @@ export interface ImporterDeps {
   onCall: () => void;
 }
 
-/**
- * A row kept as the JSON text it was measured as. The SDK sends `JSON.stringify(request)`, which calls toJSON: each row
- * becomes an object only while it is written out, so a chunk of 8 MB is never also held as some 30 MB of objects.
- */
-class StagedItem {
-  constructor(private readonly json: string) {}
-
-  toJSON(): ImportItem {
-    return JSON.parse(this.json) as ImportItem;
-  }
-}
-
 export async function sendChunk(chunk: Chunk, deps: ImporterDeps): Promise<number> {
-  const items = [...deps.store.chunkItems(chunk.runId, chunk.seq)].map((json) => new StagedItem(json) as unknown as ImportItem);
+  // The staged rows go into the body as the JSON texts they were measured as, read from SQLite as they are written.
+  const items: ImportRowTexts = { texts: () => deps.store.chunkItems(chunk.runId, chunk.seq), bytesHint: chunk.bytes };
   const request = importRequest(
     { listIds: deps.listIds, blacklisted: chunk.blacklisted, ...(deps.notifyUrl ? { notifyUrl: deps.notifyUrl(chunk.seq) } : {}) },
     items,
