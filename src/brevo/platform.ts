@@ -74,11 +74,12 @@ export interface ImportItem {
   attributes: Record<string, AttributeValue>;
 }
 
-/** An import's rows as their JSON texts (`JSON.stringify(item)`), read again for each attempt. */
+/**
+ * An import's rows as their JSON texts (`JSON.stringify(item)`), read twice per attempt (measured, then sent) and
+ * pulled while the body streams out: an iterable that holds no database statement open between pulls.
+ */
 export interface ImportRowTexts {
   texts(): Iterable<string>;
-  /** Their UTF-8 bytes, about (a hint for the body's buffer). */
-  bytesHint?: number;
 }
 
 export interface ImportRequest {

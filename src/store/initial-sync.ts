@@ -8,6 +8,7 @@ import type { Db } from './db.js';
 import { MultiRowInsert } from './multi-row-insert.js';
 
 const SCRATCH_BATCH = 10_000;
+const ITEMS_BATCH = 1000;
 
 export type RunStatus = 'running' | 'failed' | 'done' | 'abandoned';
 export type ChunkStatus = 'built' | 'sent' | 'completed' | 'failed' | 'planned';
@@ -227,9 +228,21 @@ export class InitialSyncStore {
       .run(runId, open.seq, open.blacklisted ? 1 : 0, open.contacts, open.bytes, open.firstPartnerId, open.lastPartnerId);
   }
 
-  /** The import rows of a chunk (JSON strings), in partner id order. */
-  chunkItems(runId: number, seq: number, limit = -1): IterableIterator<string> {
-    return this.db.prepare('SELECT item FROM initial_sync_contacts WHERE run_id = ? AND chunk = ? ORDER BY rowid LIMIT ?').pluck().iterate(runId, seq, limit) as IterableIterator<string>;
+  /**
+   * The import rows of a chunk (JSON strings), in partner id order. Read ITEMS_BATCH at a time, each batch by a query
+   * that completes at once: the rows are pulled while an import streams out, and an open statement would make the
+   * connection refuse any other statement meanwhile.
+   */
+  *chunkItems(runId: number, seq: number, limit = Infinity): Generator<string> {
+    const batch = this.db.prepare(`SELECT rowid, item FROM initial_sync_contacts WHERE run_id = ? AND chunk = ? AND rowid > ?
+      ORDER BY rowid LIMIT ?`);
+    for (let after = 0, left = limit; left > 0;) {
+      const rows = batch.all(runId, seq, after, Math.min(ITEMS_BATCH, left)) as Array<{ rowid: number; item: string }>;
+      for (const row of rows) yield row.item;
+      if (rows.length < Math.min(ITEMS_BATCH, left)) return;
+      after = rows[rows.length - 1].rowid;
+      left -= rows.length;
+    }
   }
 
   /**

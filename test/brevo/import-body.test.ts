@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { withRows } from '../../src/brevo/import-body.js';
+import { importBody } from '../../src/brevo/import-body.js';
 import { BrevoSdkPlatform } from '../../src/brevo/brevo-sdk.js';
 import type { ImportItem } from '../../src/brevo/platform.js';
 import { pick, prng } from '../helpers/prng.js';
@@ -20,23 +20,25 @@ function randomItems(seed: number, count: number): ImportItem[] {
   }));
 }
 
+const collect = (pieces: Iterable<Uint8Array>) => Buffer.concat([...pieces]);
+
 const sdkBody = (items: unknown[], rest: Record<string, unknown>) => Buffer.from(JSON.stringify({ jsonBody: items, ...rest }));
 
 describe('import bodies from JSON texts', () => {
-  it('writes the rows where the SDK left an empty jsonBody, as the SDK would have written them', () => {
+  it('writes the rows where the SDK left an empty jsonBody, as the SDK would have written them, and measures them', () => {
     const rest = { listIds: [2, 7], updateExistingContacts: true, emptyContactsAttributes: false, notifyUrl: 'https://x.example/done?chunk=3' };
-    const cases: Array<[count: number, hint: number | undefined]> = [[0, undefined], [1, 0], [40, 10], [500, 1_000_000], [300, undefined]];
-    for (const [count, hint] of cases) {
+    for (const count of [0, 1, 40, 3000]) {
       const items = randomItems(count + 1, count);
       const texts = items.map((item) => JSON.stringify(item));
-      const exactHint = hint ?? texts.reduce((sum: number, t) => sum + Buffer.byteLength(t) + 1, 0);
-      const body = withRows(JSON.stringify({ jsonBody: [], ...rest }), { texts: () => texts, bytesHint: exactHint });
-      expect(Buffer.from(body).equals(sdkBody(items, rest)), `${count} rows`).to.equal(true);
+      const body = importBody(JSON.stringify({ jsonBody: [], ...rest }), { texts: () => texts });
+      const bytes = collect(body.pieces);
+      expect(bytes.equals(sdkBody(items, rest)), `${count} rows`).to.equal(true);
+      expect(body.length, `${count} rows`).to.equal(bytes.length);
     }
   });
 
   it('refuses a body without an empty jsonBody rather than sending something else', () => {
-    expect(() => withRows('{"listIds":[2]}', { texts: () => ['{}'] })).to.throw(/no empty jsonBody/);
+    expect(() => importBody('{"listIds":[2]}', { texts: () => ['{}'] })).to.throw(/no empty jsonBody/);
   });
 
   describe('through the SDK, over HTTP', () => {
@@ -56,12 +58,12 @@ describe('import bodies from JSON texts', () => {
     });
     after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    it('sends the same bytes and headers for rows as objects and as texts, read again for a second attempt', async () => {
+    it('sends the same bytes and headers (Content-Length included) for rows as objects and as texts, read again for a second attempt', async () => {
       const platform = new BrevoSdkPlatform({ apiKey: 'xkeysib-test', baseUrl, timeoutSeconds: 10 });
       const items = randomItems(99, 250);
       const request = { listIds: [2], emailBlacklist: true as const, notifyUrl: 'https://sidecar.example/brevo/import-done/t?chunk=1' };
       let reads = 0;
-      const texts = { texts: () => { reads++; return items.map((item) => JSON.stringify(item)); }, bytesHint: 100 };
+      const texts = { texts: () => { reads++; return items.map((item) => JSON.stringify(item)); } };
       expect(await platform.importContacts({ ...request, items })).to.deep.equal({ processId: 1 });
       expect(await platform.importContacts({ ...request, items: texts })).to.deep.equal({ processId: 2 });
       expect(await platform.importContacts({ ...request, items: texts })).to.deep.equal({ processId: 3 });
@@ -69,9 +71,20 @@ describe('import bodies from JSON texts', () => {
       expect(asTexts.url).to.equal('/v3/contacts/import');
       expect(asTexts.body.equals(asObjects.body)).to.equal(true);
       expect(again.body.equals(asObjects.body)).to.equal(true);
-      expect(reads).to.equal(2);
+      expect(reads).to.equal(4); // measured, then sent: twice per attempt
       for (const name of ['content-type', 'content-length', 'api-key']) expect(asTexts.headers[name], name).to.equal(asObjects.headers[name]);
       expect(JSON.parse(asTexts.body.toString('utf8'))).to.deep.include({ jsonBody: items, emailBlacklist: true, updateExistingContacts: true });
+    });
+
+    it('fails the call, sending no import, when the rows change between measuring and sending', async () => {
+      const platform = new BrevoSdkPlatform({ apiKey: 'xkeysib-test', baseUrl, timeoutSeconds: 10 });
+      const before = received.length;
+      let reads = 0;
+      const shifting = { texts: () => (reads++ === 0 ? ['{"email":"a@example.com","attributes":{}}'] : ['{"email":"ab@example.com","attributes":{}}']) };
+      const err = await platform.importContacts({ listIds: [2], items: shifting }).then(() => undefined, (e: Error) => e);
+      expect(err).to.be.instanceOf(Error);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(received.length).to.equal(before);
     });
   });
 });
