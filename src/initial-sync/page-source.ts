@@ -65,8 +65,8 @@ function startWorker(data: PageWorkerData): Worker {
  */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 12 };
 
-/** Enough to cover the main thread's longest pause between pages (sending an 8 MB import) at a few MB each. */
-export const PAGES_AHEAD = 3;
+/** Pages mapped ahead, a few MB each: enough to keep the worker busy while the main thread sends or confirms an import. */
+export const PAGES_AHEAD = 2;
 
 /**
  * The worker's messages in order. Taking one gives the worker a credit for the next. If the worker dies (out of memory,
