@@ -4,7 +4,7 @@
  */
 import { BrevoClient } from '@getbrevo/brevo';
 import type {
-  ContactListQuery, ContactPayload, ContactRef, ContactUpdate, EmailPlatform, ImportItem, ImportRequest, PlatformAttribute, PlatformContact,
+  ContactListQuery, ContactPayload, ContactRef, ContactUpdate, EmailPlatform, ImportRequest, PlatformAttribute, PlatformContact,
   ProcessState,
 } from './platform.js';
 import { classifyPlatformError } from './errors.js';
@@ -91,10 +91,10 @@ export class BrevoSdkPlatform implements EmailPlatform {
   }
 
   importContacts(request: ImportRequest): Promise<{ processId: number }> {
-    const texts = Array.isArray(request.items) ? undefined : request.items;
+    const { items } = request;
     const call = () => this.client.contacts.importContacts({
       // Rows given as JSON texts are written into the body by import-body.ts.
-      jsonBody: texts ? [] : (request.items as ImportItem[]),
+      jsonBody: Array.isArray(items) ? items : [],
       listIds: request.listIds,
       updateExistingContacts: true,
       // Empty values never erase what Brevo already holds.
@@ -103,7 +103,7 @@ export class BrevoSdkPlatform implements EmailPlatform {
       ...(request.notifyUrl ? { notifyUrl: request.notifyUrl } : {}),
     });
     return this.run('importContacts', async () => {
-      const { processId } = await (texts ? withImportRows(texts, call) : call());
+      const { processId } = await (Array.isArray(items) ? call() : withImportRows(items, call));
       return { processId };
     });
   }

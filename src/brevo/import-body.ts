@@ -71,9 +71,10 @@ function* pieces(texts: Iterable<string>): Generator<Uint8Array> {
   for (const text of texts) {
     // Measured only near the end of a piece: a text of n code units takes at most 3n bytes.
     const room = piece.length - used;
-    if (text.length * MAX_BYTES_PER_UNIT > room && Buffer.byteLength(text) > room) {
+    const bytes = text.length * MAX_BYTES_PER_UNIT > room ? Buffer.byteLength(text) : 0;
+    if (bytes > room) {
       if (used > 0) yield piece.subarray(0, used);
-      piece = Buffer.allocUnsafe(Math.max(PIECE_BYTES, Buffer.byteLength(text)));
+      piece = Buffer.allocUnsafe(Math.max(PIECE_BYTES, bytes));
       used = 0;
     }
     used += piece.write(text, used);

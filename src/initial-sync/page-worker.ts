@@ -1,8 +1,8 @@
 /**
  * The page worker: reads partners from Odoo page by page, decodes and maps them, and hands each mapped page to the
- * main thread when it asks for one. Decoding and mapping are most of the sync's CPU; here they run on a second core
- * while the main thread stages the previous page in SQLite and uploads imports. One mapped page waits ready and the
- * next one is being read, so memory holds a few pages whatever the run's size.
+ * main thread. Decoding and mapping are most of the sync's CPU; here they run on a second core while the main thread
+ * stages earlier pages in SQLite and uploads imports. At most `pagesAhead` mapped pages wait untaken and the next one
+ * is being read, so memory holds a few pages whatever the run's size.
  *
  * Protocol (credits): the worker may post up to `pagesAhead` messages the main thread has not taken yet; each 'more'
  * the main thread posts when it takes one is a credit for one more. A message is a page, the end, or an error. Posting

@@ -237,9 +237,10 @@ export class InitialSyncStore {
     const batch = this.db.prepare(`SELECT rowid, item FROM initial_sync_contacts WHERE run_id = ? AND chunk = ? AND rowid > ?
       ORDER BY rowid LIMIT ?`);
     for (let after = 0, left = limit; left > 0;) {
-      const rows = batch.all(runId, seq, after, Math.min(ITEMS_BATCH, left)) as Array<{ rowid: number; item: string }>;
+      const size = Math.min(ITEMS_BATCH, left);
+      const rows = batch.all(runId, seq, after, size) as Array<{ rowid: number; item: string }>;
       for (const row of rows) yield row.item;
-      if (rows.length < Math.min(ITEMS_BATCH, left)) return;
+      if (rows.length < size) return;
       after = rows[rows.length - 1].rowid;
       left -= rows.length;
     }
