@@ -46,14 +46,16 @@ export function importBody(body: string, rows: ImportRowTexts): { length: number
   let length = Buffer.byteLength(head) + Buffer.byteLength(tail);
   let count = 0;
   for (const text of rows.texts()) {
-    length += Buffer.byteLength(text);
+    length += byteLength(text);
     count++;
   }
   length += Math.max(0, count - 1);
   return { length, pieces: { [Symbol.iterator]: () => pieces(texts(head, rows, tail)) } };
 }
 
-function* texts(head: string, rows: ImportRowTexts, tail: string): Generator<string> {
+const byteLength = (text: string | Uint8Array) => (typeof text === 'string' ? Buffer.byteLength(text) : text.length);
+
+function* texts(head: string, rows: ImportRowTexts, tail: string): Generator<string | Uint8Array> {
   yield head;
   let separator = '';
   for (const text of rows.texts()) {
@@ -64,20 +66,32 @@ function* texts(head: string, rows: ImportRowTexts, tail: string): Generator<str
   yield tail;
 }
 
-/** The texts as UTF-8, in pieces of about PIECE_BYTES (a text larger than that is a piece of its own). */
-function* pieces(texts: Iterable<string>): Generator<Uint8Array> {
+/**
+ * The texts as UTF-8, in pieces of about PIECE_BYTES: a text larger than that is a piece of its own (bytes as they
+ * are). A piece handed out is never written again: the socket may still be sending it.
+ */
+function* pieces(texts: Iterable<string | Uint8Array>): Generator<Uint8Array> {
   let piece = Buffer.allocUnsafe(PIECE_BYTES);
   let used = 0;
   for (const text of texts) {
     // Measured only near the end of a piece: a text of n code units takes at most 3n bytes.
     const room = piece.length - used;
-    const bytes = text.length * MAX_BYTES_PER_UNIT > room ? Buffer.byteLength(text) : 0;
+    const bytes = typeof text !== 'string' ? text.length : text.length * MAX_BYTES_PER_UNIT > room ? Buffer.byteLength(text) : 0;
     if (bytes > room) {
       if (used > 0) yield piece.subarray(0, used);
-      piece = Buffer.allocUnsafe(Math.max(PIECE_BYTES, bytes));
       used = 0;
+      if (typeof text !== 'string' && bytes >= PIECE_BYTES) {
+        yield text;
+        if (room < piece.length) piece = Buffer.allocUnsafe(PIECE_BYTES);
+        continue;
+      }
+      piece = Buffer.allocUnsafe(Math.max(PIECE_BYTES, bytes));
     }
-    used += piece.write(text, used);
+    if (typeof text === 'string') used += piece.write(text, used);
+    else {
+      piece.set(text, used);
+      used += bytes;
+    }
   }
   if (used > 0) yield piece.subarray(0, used);
 }

@@ -76,10 +76,11 @@ export interface ImportItem {
 
 /**
  * An import's rows as their JSON texts (`JSON.stringify(item)`), read twice per attempt (measured, then sent) and
- * pulled while the body streams out: an iterable that holds no database statement open between pulls.
+ * pulled while the body streams out: an iterable that holds no database statement open between pulls. A text may hold
+ * several rows joined by commas, and may come as its UTF-8 bytes (rows copied out of SQLite, never made strings).
  */
 export interface ImportRowTexts {
-  texts(): Iterable<string>;
+  texts(): Iterable<string | Uint8Array>;
 }
 
 export interface ImportRequest {

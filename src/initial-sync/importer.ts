@@ -20,8 +20,8 @@ export interface ImporterDeps {
 }
 
 export async function sendChunk(chunk: Chunk, deps: ImporterDeps): Promise<number> {
-  // The staged rows go into the body as the JSON texts they were measured as, read from SQLite as they are written.
-  const items: ImportRowTexts = { texts: () => deps.store.chunkItems(chunk.runId, chunk.seq) };
+  // The staged rows go into the body as the JSON they were measured as, read from SQLite as they are written.
+  const items: ImportRowTexts = { texts: () => deps.store.chunkJson(chunk.runId, chunk.seq) };
   const request = importRequest(
     { listIds: deps.listIds, blacklisted: chunk.blacklisted, ...(deps.notifyUrl ? { notifyUrl: deps.notifyUrl(chunk.seq) } : {}) },
     items,

@@ -7,7 +7,7 @@
  */
 import type { ContactPayload } from '../brevo/platform.js';
 import type { PartnerRecord } from '../crm/partners.js';
-import { contactHash } from '../outbound/contact-hash.js';
+import { canonicalHash, contactJson } from '../outbound/contact-hash.js';
 import { mapPartner, type MappingContext } from '../outbound/mapping.js';
 import { importItem } from './chunker.js';
 import { emailKey, phoneKeys, type Skip } from './classify.js';
@@ -21,7 +21,7 @@ export interface MappedPartner {
   item: string;
   /** UTF-8 bytes of `item`. */
   bytes: number;
-  /** The mapped contact (JSON) and its hash. */
+  /** The mapped contact (its canonical JSON, keys sorted) and its hash. */
   contact: string;
   hash: string;
   blacklisted: boolean;
@@ -59,14 +59,16 @@ export function mapPage(partners: PartnerRecord[], readAt: number, lastId: numbe
     }
     const { contact, warnings } = result;
     const item = JSON.stringify(importItem(contact));
+    // One canonical text serves as the recorded contact and as what its hash is taken of.
+    const json = contactJson(contact);
     page.mapped.push({
       id: partner.id,
       emailKey: emailKey(contact.email),
       phones: phoneKeys(contact),
       item,
       bytes: Buffer.byteLength(item),
-      contact: JSON.stringify(contact),
-      hash: contactHash(contact),
+      contact: json,
+      hash: canonicalHash(json),
       blacklisted: contact.emailBlacklisted === true,
       warnings,
       writeDate: partner.write_date,

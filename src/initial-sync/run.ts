@@ -14,6 +14,7 @@ import { emailKey } from './classify.js';
 import { rowBudget } from './chunker.js';
 import { startRun } from './checkpoint.js';
 import { CompletionTracker, type Outcome } from './completion.js';
+import { KeyFilter } from './key-filter.js';
 import { confirmChunk } from './confirm.js';
 import { sendChunk } from './importer.js';
 import { activeBlacklist, lowerOwners, tagNames } from './lookups.js';
@@ -48,6 +49,8 @@ export interface InitialSyncDeps {
 }
 
 const SAMPLE_SIZE = 5;
+/** Identifier keys a partner claims, to size the filter: its e-mail and its phone numbers (usually no more than two). */
+const KEYS_PER_PARTNER = 3;
 
 type Kind = 'normal' | 'blacklisted';
 type StagedRow = Parameters<InitialSyncStore['stage']>[1][number];
@@ -93,6 +96,7 @@ class RunState {
   private total = 0;
   private sample: unknown[] = [];
   private source?: PageSource;
+  private claimed?: KeyFilter;
 
   constructor(private readonly deps: InitialSyncDeps, private readonly options: SyncOptions, private readonly started: ReturnType<typeof startRun>) {
     this.sync = deps.store.initialSync;
@@ -130,7 +134,7 @@ class RunState {
     // Chunks built (or failed) before this invocation go first.
     await this.sendBuilt();
     const context = { mapping: { fieldMap: this.deps.fieldMap, listIds: this.deps.listIds, tagNames: tags }, blacklist };
-    const owners = this.ownerLookup(filter);
+    const owners = this.ownerLookup(filter, this.claimedKeys());
     this.source = this.deps.pages({ fields, domain, pageSize, cursor: this.cursor, limit: left, context });
     for await (const page of this.source.pages()) {
       this.persist(page, await resolveOwners(page, owners));
@@ -143,9 +147,19 @@ class RunState {
     await this.waitForImports();
   }
 
-  /** Owners from this run's earlier pages; a partial run also asks Odoo for lower ids outside its window. */
-  private ownerLookup(filter: RunFilter): OwnerLookup {
-    const fromRun: OwnerLookup = async (keys) => this.sync.owners(this.runId, keys);
+  /** The keys this run has claimed so far, in a filter sized for the whole run. */
+  private claimedKeys(): KeyFilter {
+    this.claimed = new KeyFilter(this.total * KEYS_PER_PARTNER);
+    for (const key of this.sync.claimedKeys(this.runId)) this.claimed.add(key);
+    return this.claimed;
+  }
+
+  /**
+   * Owners from this run's earlier pages (SQLite is asked only about keys the filter may have seen); a partial run also
+   * asks Odoo for lower ids outside its window.
+   */
+  private ownerLookup(filter: RunFilter, claimed: KeyFilter): OwnerLookup {
+    const fromRun: OwnerLookup = async (keys) => this.sync.owners(this.runId, keys.filter((key) => claimed.mightHave(key)));
     if (!isPartial(filter)) return fromRun;
     return async (keys, lastId) => {
       const known = await fromRun(keys, lastId);
@@ -161,6 +175,7 @@ class RunState {
     const { counters, sync, runId } = this;
     sync.transaction(() => {
       sync.claim(runId, resolved.claims);
+      for (const [key] of resolved.claims) this.claimed!.add(key);
       for (const skip of [...page.skipped, ...resolved.skipped]) {
         this.deps.store.partners.recordSkip(skip.partnerId, skip.reason, skip.duplicateOf ?? null);
         countSkip(counters, skip);

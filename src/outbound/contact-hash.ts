@@ -8,7 +8,17 @@ import type { ContactPayload } from '../brevo/platform.js';
  * with sorted keys, written in one pass instead of rebuilding the objects first.
  */
 export function contactHash(contact: ContactPayload): string {
-  return hash('sha256', objectJson(contact as unknown as Record<string, unknown>), 'base64url');
+  return canonicalHash(contactJson(contact));
+}
+
+/** The contact's canonical JSON: a text that parses back to the same contact, and what its hash is taken of. */
+export function contactJson(contact: ContactPayload): string {
+  return objectJson(contact as unknown as Record<string, unknown>);
+}
+
+/** The hash of a contact given as its canonical JSON (contactJson): no second pass over the contact. */
+export function canonicalHash(json: string): string {
+  return hash('sha256', json, 'base64url');
 }
 
 /** JSON.stringify(value) with every object's keys in sorted order; undefined where JSON.stringify gives undefined. */

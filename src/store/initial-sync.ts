@@ -186,9 +186,18 @@ export class InitialSyncStore {
     return new Map(rows.map((r) => [r.key, r.partnerId]));
   }
 
-  /** Records that these partners own these keys (a key already owned keeps its owner). */
+  /**
+   * Records that these partners own these keys (a key already owned keeps its owner). Sorted first (in place): keys in
+   * order fill the B-tree leaf by leaf instead of jumping about the index, which SQLite's small cache here makes costly.
+   */
   claim(runId: number, claims: Array<[key: string, partnerId: number]>): void {
+    claims.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     this.addIdentifiers.run(claims.length, (i, values) => values.push(runId, claims[i][0], claims[i][1]));
+  }
+
+  /** Every key this run has claimed (to rebuild what a resumed run knows in memory). */
+  *claimedKeys(runId: number): Generator<string> {
+    yield* this.db.prepare('SELECT key FROM initial_sync_identifiers WHERE run_id = ?').pluck().iterate(runId) as IterableIterator<string>;
   }
 
   // ---- contacts waiting for their import ---------------------------------------------------------------
@@ -243,6 +252,22 @@ export class InitialSyncStore {
       if (rows.length < size) return;
       after = rows[rows.length - 1].rowid;
       left -= rows.length;
+    }
+  }
+
+  /**
+   * The import rows of a chunk as UTF-8 JSON, ITEMS_BATCH rows per piece joined by commas, in partner id order: what
+   * an import body is made of, copied out of SQLite without becoming JavaScript strings. Each piece is read by a query
+   * that completes at once, as in chunkItems.
+   */
+  *chunkJson(runId: number, seq: number): Generator<Buffer> {
+    const batch = this.db.prepare(`SELECT CAST(group_concat(item, ',' ORDER BY id) AS BLOB) AS json, MAX(id) AS last, COUNT(*) AS rows
+      FROM (SELECT rowid AS id, item FROM initial_sync_contacts WHERE run_id = ? AND chunk = ? AND rowid > ? ORDER BY rowid LIMIT ?)`);
+    for (let after = 0; ;) {
+      const piece = batch.get(runId, seq, after, ITEMS_BATCH) as { json: Buffer | null; last: number | null; rows: number };
+      if (piece.json) yield piece.json;
+      if (piece.rows < ITEMS_BATCH) return;
+      after = piece.last!;
     }
   }
 

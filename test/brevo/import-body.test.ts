@@ -37,6 +37,24 @@ describe('import bodies from JSON texts', () => {
     }
   });
 
+  it('takes rows as UTF-8 bytes too, several rows per text (as SQLite hands them out), large runs included', () => {
+    const rest = { listIds: [2], updateExistingContacts: true, emptyContactsAttributes: false };
+    const rng = prng(5);
+    for (const count of [1, 7, 900, 3000]) {
+      const items = randomItems(count, count);
+      // Runs of 1 to 1,500 rows (a few past 64 kB), each as bytes or as text.
+      const texts: Array<string | Uint8Array> = [];
+      for (let i = 0; i < count;) {
+        const run = items.slice(i, (i += 1 + Math.floor(rng() * 1500))).map((item) => JSON.stringify(item)).join(',');
+        texts.push(rng() < 0.7 ? Buffer.from(run) : run);
+      }
+      const body = importBody(JSON.stringify({ jsonBody: [], ...rest }), { texts: () => texts });
+      const bytes = collect(body.pieces);
+      expect(bytes.equals(sdkBody(items, rest)), `${count} rows`).to.equal(true);
+      expect(body.length, `${count} rows`).to.equal(bytes.length);
+    }
+  });
+
   it('refuses a body without an empty jsonBody rather than sending something else', () => {
     expect(() => importBody('{"listIds":[2]}', { texts: () => ['{}'] })).to.throw(/no empty jsonBody/);
   });
