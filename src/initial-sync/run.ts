@@ -44,11 +44,18 @@ export interface InitialSyncDeps {
   publicUrl?: string;
   progress: Progress;
   retry?: RetrySettings;
-  /** How often the end of the run looks for callbacks and due polls. */
+  /** How often the end of the run looks for callbacks and due polls (a cheap query; the run's end waits on it). */
   waitStepMs?: number;
 }
 
 const SAMPLE_SIZE = 5;
+const WAIT_STEP_MS = 50;
+/**
+ * The end of a run is serial: the last import leaves after the last page, and the run ends once Brevo has processed it
+ * and it is recorded. So when what is left to read would fill no more than TAIL_SHARE of an import, an open import at
+ * least half full is sent at once: Brevo processes it while the last pages are read, and the last import is small.
+ */
+const TAIL_SHARE = 0.25;
 /** Identifier keys a partner claims, to size the filter: its e-mail and its phone numbers (usually no more than two). */
 const KEYS_PER_PARTNER = 3;
 
@@ -97,6 +104,7 @@ class RunState {
   private sample: unknown[] = [];
   private source?: PageSource;
   private claimed?: KeyFilter;
+  private tailClosed = false;
 
   constructor(private readonly deps: InitialSyncDeps, private readonly options: SyncOptions, private readonly started: ReturnType<typeof startRun>) {
     this.sync = deps.store.initialSync;
@@ -185,6 +193,7 @@ class RunState {
       for (const accepted of resolved.accepted) this.stage(accepted, page.readAt, rows);
       sync.stage(runId, rows);
       counters.partnersRead += page.count;
+      this.closeBeforeTail();
       this.cursor = page.lastId;
       sync.checkpoint(runId, this.cursor, this.snapshot());
     });
@@ -213,6 +222,16 @@ class RunState {
     this.counters.valid++;
     if (partner.warnings.some((w) => w.startsWith('unmappable_phone'))) this.counters.unmappablePhones++;
     if (leaveOut.length > 0) this.counters.sharedPhones++;
+  }
+
+  /** See TAIL_SHARE. Once per invocation, for the normal kind (blocklisted contacts are few). */
+  private closeBeforeTail(): void {
+    const open = this.open.normal;
+    if (this.tailClosed || !open || open.bytes < this.budgets.normal / 2) return;
+    const leftBytes = (this.total - this.counters.partnersRead) * (open.bytes / open.contacts);
+    if (leftBytes > this.budgets.normal * TAIL_SHARE) return;
+    this.close('normal');
+    this.tailClosed = true;
   }
 
   /** The open chunk of a kind becomes an import to send. */
@@ -264,7 +283,7 @@ class RunState {
     while (this.tracker.pending().length > 0) {
       await this.settle();
       this.showProgress();
-      if (this.tracker.pending().length > 0) await sleep(this.deps.waitStepMs ?? 200);
+      if (this.tracker.pending().length > 0) await sleep(this.deps.waitStepMs ?? WAIT_STEP_MS);
     }
   }
 

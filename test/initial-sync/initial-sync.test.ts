@@ -61,6 +61,18 @@ describe('initial sync', function () {
     expect(brevo.state.contacts.size).to.equal(expectedContacts(odoo).size);
   });
 
+  it('sends the import it is filling once little is left to read, so that the run ends on a small one', async () => {
+    const chunkBytes = 120_000;
+    const { report } = await runInProcess(syncEnv(odoo, brevo, databasePath, { chunkBytes, pageSize: 50 }));
+    expect(report.status).to.equal('completed');
+    const sizes = importCalls(brevo).filter((call) => !bodyOf(call).emailBlacklist).map((call) => Buffer.byteLength(JSON.stringify(call.body)));
+    // Every contact fits in one import; it is cut in two: a large one sent early, a last one under a quarter of the limit.
+    expect(sizes).to.have.length(2);
+    expect(sizes[0]).to.be.above(chunkBytes / 2);
+    expect(sizes[1]).to.be.below(chunkBytes / 4);
+    expect(brevo.state.contacts.size).to.equal(expectedContacts(odoo).size);
+  });
+
   it('sends blacklisted partners in chunks of their own, flagged emailBlacklist', async () => {
     const blocked = odoo.store.create('res.partner', { name: 'Blocked Person', email: 'blocked.person@example.com' }) as number;
     odoo.store.create('mail.blacklist', { email: 'blocked.person@example.com' });
