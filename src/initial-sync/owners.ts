@@ -47,8 +47,20 @@ export async function resolveOwners(page: MappedPage, owners: OwnerLookup): Prom
       resolved.skipped.push({ partnerId: partner.id, reason: 'duplicate_email', duplicateOf: winner, detail: partner.emailKey.slice('email:'.length) });
       continue;
     }
-    const leaveOut = partner.phones.filter(([, key]) => ownerOf(key, partner.id) !== undefined).map(([name]) => name);
-    resolved.accepted.push({ partner, leaveOut });
+    resolved.accepted.push({ partner, leaveOut: takenPhones(partner, ownerOf) });
   }
   return resolved;
+}
+
+const NOTHING_LEFT_OUT: string[] = [];
+
+/** The partner's phone attributes a lower partner owns (most partners have none: no array is made for them). */
+function takenPhones(partner: MappedPartner, ownerOf: (key: string, id: number) => number | undefined): string[] {
+  let taken = NOTHING_LEFT_OUT;
+  for (const [name, key] of partner.phones) {
+    if (ownerOf(key, partner.id) === undefined) continue;
+    if (taken === NOTHING_LEFT_OUT) taken = [];
+    taken.push(name);
+  }
+  return taken;
 }
