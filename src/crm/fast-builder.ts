@@ -36,6 +36,8 @@ export class XmlRpcBuilder {
   private type: 'methodresponse' | 'methodcall' | null = null;
   private responseType: 'params' | 'fault' | null = null;
   private readonly names: string[] = [];
+  /** names[slot] where it is plain, checked once when the name at a slot changes. */
+  private readonly plainNames: (string | undefined)[] = [];
 
   text(text: string): void {
     this.data += text;
@@ -84,15 +86,30 @@ export class XmlRpcBuilder {
   }
 
   /**
+   * The name the member about to be read had the last time a struct had a member at this position, if it is plain
+   * (ASCII without `&`: a text without `<` that equals it reads as this very name, however the body is decoded). The
+   * scanner compares it with the text in place and, when equal, passes it back without cutting a string out.
+   */
+  expectedMemberName(): string | undefined {
+    return this.plainNames[this.nameSlot()];
+  }
+
+  /**
    * Pages repeat the same member names in the same order: handing the object the string it already saw at this
    * position (equal content, so nothing observable changes) spares V8 a string-table lookup per property.
    */
   private memberName(name: string): string {
-    const slot = (this.stack.length - this.marks[this.marks.length - 1]) & 63;
+    const slot = this.nameSlot();
     const seen = this.names[slot];
     if (seen === name) return seen;
     this.names[slot] = name;
+    this.plainNames[slot] = isPlain(name) ? name : undefined;
     return name;
+  }
+
+  /** The member's position in the innermost struct (its name's place on the stack), modulo the names kept. */
+  private nameSlot(): number {
+    return (this.stack.length - this.marks[this.marks.length - 1]) & 63;
   }
 
   private push(v: unknown): void {
@@ -118,6 +135,14 @@ export class XmlRpcBuilder {
   }
 }
 
+function isPlain(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 0x26 || c >= 0x80) return false;
+  }
+  return true;
+}
+
 /** The value of a `<string>`, `<int>`, `<i4>`, `<boolean>` or `<double>` element with this text. */
 export function scalarValue(type: string, data: string): unknown {
   switch (type) {
@@ -135,13 +160,13 @@ export function parseIntValue(data: string): number {
   return n;
 }
 
-function parseDouble(data: string): number {
+export function parseDouble(data: string): number {
   const n = parseFloat(data);
   if (Number.isNaN(n)) throw new NotCanonical('double');
   return n;
 }
 
-function parseBoolean(data: string): boolean {
+export function parseBoolean(data: string): boolean {
   if (data === '1') return true;
   if (data === '0') return false;
   throw new NotCanonical('boolean');
