@@ -98,17 +98,20 @@ class PageChannel {
   }
 
   private receive(message: PageMessage): void {
-    const waiting = this.waiting;
-    this.waiting = undefined;
+    const waiting = this.takeWaiting();
     if (waiting) waiting.resolve(message);
     else this.received.push(message);
   }
 
   private fail(err: Error): void {
     this.failure ??= err;
+    this.takeWaiting()?.reject(err);
+  }
+
+  private takeWaiting(): PageChannel['waiting'] {
     const waiting = this.waiting;
     this.waiting = undefined;
-    waiting?.reject(err);
+    return waiting;
   }
 }
 

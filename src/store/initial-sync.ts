@@ -237,28 +237,17 @@ export class InitialSyncStore {
       .run(runId, open.seq, open.blacklisted ? 1 : 0, open.contacts, open.bytes, open.firstPartnerId, open.lastPartnerId);
   }
 
-  /**
-   * The import rows of a chunk (JSON strings), in partner id order. Read ITEMS_BATCH at a time, each batch by a query
-   * that completes at once: the rows are pulled while an import streams out, and an open statement would make the
-   * connection refuse any other statement meanwhile.
-   */
-  *chunkItems(runId: number, seq: number, limit = Infinity): Generator<string> {
-    const batch = this.db.prepare(`SELECT rowid, item FROM initial_sync_contacts WHERE run_id = ? AND chunk = ? AND rowid > ?
-      ORDER BY rowid LIMIT ?`);
-    for (let after = 0, left = limit; left > 0;) {
-      const size = Math.min(ITEMS_BATCH, left);
-      const rows = batch.all(runId, seq, after, size) as Array<{ rowid: number; item: string }>;
-      for (const row of rows) yield row.item;
-      if (rows.length < size) return;
-      after = rows[rows.length - 1].rowid;
-      left -= rows.length;
-    }
+  /** The first `limit` import rows of a chunk (JSON strings), in partner id order: a dry run's sample. */
+  chunkItems(runId: number, seq: number, limit: number): string[] {
+    return this.db.prepare('SELECT item FROM initial_sync_contacts WHERE run_id = ? AND chunk = ? ORDER BY rowid LIMIT ?').pluck()
+      .all(runId, seq, limit) as string[];
   }
 
   /**
    * The import rows of a chunk as UTF-8 JSON, ITEMS_BATCH rows per piece joined by commas, in partner id order: what
    * an import body is made of, copied out of SQLite without becoming JavaScript strings. Each piece is read by a query
-   * that completes at once, as in chunkItems.
+   * that completes at once: the pieces are pulled while an import streams out, and an open statement would make the
+   * connection refuse any other statement meanwhile.
    */
   *chunkJson(runId: number, seq: number): Generator<Buffer> {
     const batch = this.db.prepare(`SELECT CAST(group_concat(item, ',' ORDER BY id) AS BLOB) AS json, MAX(id) AS last, COUNT(*) AS rows
