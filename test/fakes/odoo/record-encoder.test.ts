@@ -62,6 +62,7 @@ describe('fake Odoo reads encoded straight to XML-RPC', () => {
     }
   }
   const rec = (id: number) => store.table('res.partner').get(id)!;
+  const fieldDefs = (names: string[]) => names.map((name) => store.def('res.partner').fields.get(name)!);
 
   before(() => {
     store = new OdooStore({ now: () => new Date('2026-03-01T10:00:00.250Z') });
@@ -122,6 +123,32 @@ describe('fake Odoo reads encoded straight to XML-RPC', () => {
       sameKeysetScan(fields, {}, [['active', 'in', [true, false]]], 900);
     }
     expect(store.read('res.partner', partners[10], ['is_blacklisted'])[0].is_blacklisted).to.equal(true);
+  });
+
+  it('serves rows encoded ahead exactly as it encodes them, and encodes again once anything changed', () => {
+    const fields = [...SYNC_FIELDS, 'x_tags', 'x_related', 'x_seen', 'x_note'];
+    const onTheFly = () => direct(store.searchReadEncoded('res.partner', SYNC_DOMAIN, { fields, order: 'id asc', limit: 3000 }));
+    const before = onTheFly();
+    store.encodeAhead('res.partner', fields);
+    const shown = store.table('res.partner').get(store.search('res.partner', SYNC_DOMAIN, { order: 'id asc', limit: 1 })[0])!;
+    expect(store.rowsEncodedAhead(fieldDefs(fields), true), 'rows kept for this field list').to.not.equal(undefined);
+    expect(onTheFly()).to.equal(before);
+    // Served from what was encoded ahead: a value changed behind the store's back does not show.
+    const city = shown.city;
+    shown.city = 'changed behind its back';
+    expect(onTheFly()).to.equal(before);
+    shown.city = city;
+    // Another field list, or load=false, is encoded as usual.
+    expect(store.rowsEncodedAhead(fieldDefs(fields.slice(1)), true)).to.equal(undefined);
+    expect(store.rowsEncodedAhead(fieldDefs(fields), false)).to.equal(undefined);
+    // A change anywhere (a tag's name shows in no row asked here) and a raw poke both make them stale.
+    const [tag] = store.search('res.partner.category', [], { limit: 1 });
+    store.write('res.partner.category', tag, { name: 'renamed ahead' });
+    expect(store.rowsEncodedAhead(fieldDefs(fields), true)).to.equal(undefined);
+    store.encodeAhead('res.partner', fields);
+    store.setRaw('res.partner', shown, 'city', 'Poked & <changed>');
+    expect(store.rowsEncodedAhead(fieldDefs(fields), true)).to.equal(undefined);
+    expect(onTheFly()).to.contain('Poked &amp; &lt;changed&gt;');
   });
 
   it('encodes hard strings as fast-encoder.ts does: escapes, accents, emoji, lone surrogates, control characters', () => {

@@ -15,7 +15,7 @@ import { UserDirectory } from './users.js';
 import { describeField } from './describe.js';
 import { convertScalar, parseX2many, type X2mCommand } from './values.js';
 import type { PreEncoded } from './fast-encoder.js';
-import { encodedRows, rowObjects, type Row, type RowRenderer } from './record-encoder.js';
+import { encodedRows, encodeRowsAhead, rowObjects, type Row, type RowRenderer } from './record-encoder.js';
 import { applyX2many } from './x2many.js';
 import { AutomationWebhooks } from './webhooks.js';
 
@@ -71,6 +71,8 @@ export class OdooStore {
   private readonly factoryCache = new Map<string, RecordFactory>();
   private readonly sortedCache = new Map<string, { revision: number; rows: Rec[] }>();
   private globalRevision = 0;
+  /** Rows encoded ahead (encodeAhead): for one field list, valid until anything in the store changes. */
+  private ahead?: { fields: FieldDef[]; load: boolean; revision: number; rows: WeakMap<Rec, string> };
   private readonly clock: () => Date;
   private lastUs = 0;
   private txUs: number | undefined;
@@ -128,6 +130,25 @@ export class OdooStore {
   /** searchRead() as the RPC layer answers it (see readEncoded). */
   searchReadEncoded(model: string, domain: unknown = [], opts: SearchReadOptions = {}): PreEncoded {
     return this.searchReadAs(encodedRows, model, domain, opts);
+  }
+
+  /**
+   * Encodes every record of `model` now for later reads of `fields` (as search_read asks them, in that order): a
+   * benchmark's reads then copy rows instead of encoding them, so that the fake costs the machine little beside the
+   * sidecar it measures. Any change to the store (even setRaw) makes the rows stale, and reads encode as usual again.
+   */
+  encodeAhead(model: string, fields: string[]): void {
+    const env = this.envOf({});
+    const def = this.def(model);
+    const output = this.outputFields(env, def, fields);
+    this.ahead = { fields: output, load: true, revision: this.globalRevision, rows: encodeRowsAhead(this, this.table(model).values(), output, true) };
+  }
+
+  /** The rows encodeAhead made for a read of exactly these fields, if nothing changed since. */
+  rowsEncodedAhead(fields: FieldDef[], load: boolean): WeakMap<Rec, string> | undefined {
+    const ahead = this.ahead;
+    if (!ahead || ahead.revision !== this.globalRevision || ahead.load !== load || ahead.fields.length !== fields.length) return undefined;
+    return ahead.fields.every((field, i) => field === fields[i]) ? ahead.rows : undefined;
   }
 
   /** Odoo's fields_get: attribute dicts per field, restricted fields hidden from portal users. */
@@ -290,6 +311,8 @@ export class OdooStore {
     const field = this.def(model).fields.get(name);
     if (field?.indexed) this.reindex(model, name, rec.id, rec[name] as number | null, value as number | null);
     rec[name] = value;
+    // Nothing observable: rows encoded ahead and sorted copies are made again.
+    this.globalRevision++;
   }
 
   /** Sets write_date/write_uid like every ORM write does. */
