@@ -180,23 +180,29 @@ class RunState {
 
   /** One page, one transaction: identifiers claimed, skips recorded, contacts staged, cursor and counters saved. */
   private persist(page: MappedPage, resolved: ResolvedPage): void {
+    this.sync.transaction(() => this.writePage(page, resolved));
+  }
+
+  /**
+   * persist's work, in a method of its own rather than in the closure handed to the transaction: a closure made anew
+   * for every page was optimised by V8 again and again (17 compilations of ~70 ms each on a helper thread in a 100k run).
+   */
+  private writePage(page: MappedPage, resolved: ResolvedPage): void {
     const { counters, sync, runId } = this;
-    sync.transaction(() => {
-      sync.claim(runId, resolved.claims);
-      for (const [key] of resolved.claims) this.claimed!.add(key);
-      for (const skip of [...page.skipped, ...resolved.skipped]) {
-        this.deps.store.partners.recordSkip(skip.partnerId, skip.reason, skip.duplicateOf ?? null);
-        countSkip(counters, skip);
-      }
-      const rows: StagedRow[] = [];
-      // The page's rows go in together; a chunk closed on the way commits with them, in this same transaction.
-      for (const accepted of resolved.accepted) this.stage(accepted, page.readAt, rows);
-      sync.stage(runId, rows);
-      counters.partnersRead += page.count;
-      this.closeBeforeTail();
-      this.cursor = page.lastId;
-      sync.checkpoint(runId, this.cursor, this.snapshot());
-    });
+    sync.claim(runId, resolved.claims);
+    for (const [key] of resolved.claims) this.claimed!.add(key);
+    for (const skip of [...page.skipped, ...resolved.skipped]) {
+      this.deps.store.partners.recordSkip(skip.partnerId, skip.reason, skip.duplicateOf ?? null);
+      countSkip(counters, skip);
+    }
+    const rows: StagedRow[] = [];
+    // The page's rows go in together; a chunk closed on the way commits with them, in this same transaction.
+    for (const accepted of resolved.accepted) this.stage(accepted, page.readAt, rows);
+    sync.stage(runId, rows);
+    counters.partnersRead += page.count;
+    this.closeBeforeTail();
+    this.cursor = page.lastId;
+    sync.checkpoint(runId, this.cursor, this.snapshot());
   }
 
   /** Stages a contact in the open chunk of its kind (blocklisted contacts travel apart), closing it when full. */

@@ -103,8 +103,10 @@ export class InitialSyncStore {
   private readonly ownersStatement;
   private readonly addIdentifiers: MultiRowInsert;
   private readonly stageRows: MultiRowInsert;
+  private readonly inTransaction: (fn: () => unknown) => unknown;
 
   constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
+    this.inTransaction = db.transaction((fn: () => unknown) => fn());
     // One statement per page, whatever its size: the page's keys go in as one JSON array.
     this.ownersStatement = db.prepare(`SELECT key, partner_id AS partnerId FROM initial_sync_identifiers
       WHERE run_id = ? AND key IN (SELECT value FROM json_each(?))`);
@@ -113,8 +115,9 @@ export class InitialSyncStore {
       (run_id, chunk, partner_id, blacklisted, bytes, item, contact, hash, write_date, read_at)`, 10);
   }
 
+  /** One wrapper for every transaction: better-sqlite3 builds a new function for each db.transaction(fn). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.inTransaction(fn) as T;
   }
 
   // ---- runs ---------------------------------------------------------------------------------------------
