@@ -71,8 +71,8 @@ export class OdooStore {
   private readonly factoryCache = new Map<string, RecordFactory>();
   private readonly sortedCache = new Map<string, { revision: number; rows: Rec[] }>();
   private globalRevision = 0;
-  /** Rows encoded ahead (encodeAhead): for one field list, valid until anything in the store changes. */
-  private ahead?: { fields: FieldDef[]; load: boolean; revision: number; rows: WeakMap<Rec, string> };
+  /** Rows encoded ahead (encodeAhead): for one field list read with load, valid until anything in the store changes. */
+  private ahead?: { fields: FieldDef[]; revision: number; rows: WeakMap<Rec, string> };
   private readonly clock: () => Date;
   private lastUs = 0;
   private txUs: number | undefined;
@@ -141,13 +141,13 @@ export class OdooStore {
     const env = this.envOf({});
     const def = this.def(model);
     const output = this.outputFields(env, def, fields);
-    this.ahead = { fields: output, load: true, revision: this.globalRevision, rows: encodeRowsAhead(this, this.table(model).values(), output, true) };
+    this.ahead = { fields: output, revision: this.globalRevision, rows: encodeRowsAhead(this, this.table(model).values(), output, true) };
   }
 
   /** The rows encodeAhead made for a read of exactly these fields, if nothing changed since. */
   rowsEncodedAhead(fields: FieldDef[], load: boolean): WeakMap<Rec, string> | undefined {
     const ahead = this.ahead;
-    if (!ahead || ahead.revision !== this.globalRevision || ahead.load !== load || ahead.fields.length !== fields.length) return undefined;
+    if (!ahead || !load || ahead.revision !== this.globalRevision || ahead.fields.length !== fields.length) return undefined;
     return ahead.fields.every((field, i) => field === fields[i]) ? ahead.rows : undefined;
   }
 
