@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Outcome } from './fast-builder.js';
-import { FastResponseDecoder, tryDecodeFast } from './fast-scanner.js';
+import { FastResponseDecoder, latin1Text, tryDecodeFast } from './fast-scanner.js';
 import { bodyText, saxCodec, XmlRpcFault, type XmlRpcCodec } from './xmlrpc-codec.js';
 
 const require = createRequire(import.meta.url);
@@ -17,11 +17,6 @@ interface RawFault extends Error { faultCode?: unknown; faultString?: unknown }
 const Deserializer = require('xmlrpc/lib/deserializer') as new (encoding?: string) => {
   deserializeMethodResponse(source: unknown, cb: (err: RawFault | null, value?: unknown) => void): void;
 };
-
-export interface StreamingXmlRpcCodec extends XmlRpcCodec {
-  /** Decodes while the bytes arrive (a fetch Response body, a Node Readable); bytes are read as UTF-8. */
-  decodeResponseStream(source: AsyncIterable<Uint8Array | string>): Promise<unknown>;
-}
 
 function settle(outcome: Outcome): unknown {
   if (outcome.fault) throw new XmlRpcFault(outcome.faultCode, outcome.faultString);
@@ -47,7 +42,7 @@ export function decodeSlow(body: string): Promise<unknown> {
   });
 }
 
-export const fastCodec: StreamingXmlRpcCodec = {
+export const fastCodec: XmlRpcCodec = {
   encodeCall: (method, params) => saxCodec.encodeCall(method, params),
 
   async decodeResponse(body) {
@@ -56,30 +51,40 @@ export const fastCodec: StreamingXmlRpcCodec = {
     return decodeSlow(bodyText(body));
   },
 
-  async decodeResponseStream(source) {
-    const utf8 = new TextDecoder('utf-8');
-    // Kept for the slow path: if the fast decoder gives up midway, the whole text is decoded again.
-    const chunks: string[] = [];
+  /**
+   * Decodes each chunk as it arrives: no copy of the whole body is made, only the values it holds, and the page is
+   * decoded by the time its last byte is in. If the fast decoder gives up midway, what it was written so far and the
+   * rest go to the slow path.
+   */
+  responseDecoder() {
     let fast: FastResponseDecoder | undefined = new FastResponseDecoder();
-    const feed = (text: string) => {
-      if (!text) return;
-      chunks.push(text);
-      try {
-        fast?.write(text);
-      } catch {
-        fast = undefined;
-      }
+    let rest: string[] = [];
+    const giveUp = () => {
+      rest = [fast!.text()];
+      fast = undefined;
     };
-    for await (const chunk of source) feed(typeof chunk === 'string' ? chunk : utf8.decode(chunk, { stream: true }));
-    feed(utf8.decode());
-    const outcome = finish(fast);
-    return outcome ? settle(outcome) : decodeSlow(chunks.join(''));
+    return {
+      write(bytes) {
+        if (!fast) return void rest.push(latin1Text(bytes));
+        try {
+          fast.writeBytes(bytes);
+        } catch {
+          giveUp();
+        }
+      },
+      async end() {
+        const outcome = fast && finish(fast);
+        if (outcome) return settle(outcome);
+        if (fast) giveUp();
+        return decodeSlow(Buffer.from(rest.join(''), 'latin1').toString('utf8'));
+      },
+    };
   },
 };
 
-function finish(decoder: FastResponseDecoder | undefined): Outcome | undefined {
+function finish(decoder: FastResponseDecoder): Outcome | undefined {
   try {
-    return decoder?.end();
+    return decoder.end();
   } catch {
     return undefined;
   }

@@ -91,20 +91,32 @@ function plainInt(s: string, from: number, to: number): number {
 /** Non-ASCII characters of a text decoded as latin1 (each one a byte of the UTF-8 on the wire). */
 const HIGH_BYTE = /[\x80-\xff]/;
 
+/** Bytes as latin1 text, one character per byte. */
+export function latin1Text(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
 /** A text cut out of a body decoded as latin1, back to what UTF-8 decoding would have given (replacement characters alike). */
 function fromLatin1Bytes(text: string): string {
   return HIGH_BYTE.test(text) ? Buffer.from(text, 'latin1').toString('utf8') : text;
 }
 
 /**
- * Decodes one response from text chunks: write() as they arrive, then end(). Throws NotCanonical to give up.
+ * Decodes one response from chunks: write() texts or writeBytes() bytes as they arrive, then end(). Throws
+ * NotCanonical to give up; text() is then everything written so far, for the slow path to read again.
  *
- * `latin1Bytes`: the text is the body's bytes decoded as latin1, one character per byte. Markup is ASCII, and every
- * byte of a multi-byte UTF-8 character is ≥ 0x80, so tags are found exactly as in the UTF-8 text, and each text is
- * turned into UTF-8 on its own (before its entities are resolved, which may produce characters ≥ 0x80 themselves).
+ * Bytes are read as latin1, one character per byte. Markup is ASCII, and every byte of a multi-byte UTF-8 character
+ * is ≥ 0x80, so tags are found exactly as in the UTF-8 text, and each text is turned into UTF-8 on its own (before
+ * its entities are resolved, which may produce characters ≥ 0x80 themselves). `latin1Bytes`: the whole body is
+ * written at once as such a reading (tryDecodeFast), with bytes ≥ 0x80 in it.
  */
 export class FastResponseDecoder {
-  constructor(private readonly latin1Bytes = false) {}
+  /** Texts cut from the buffer are latin1 readings of UTF-8 bytes, some ≥ 0x80: they are decoded back one by one. */
+  private highBytes: boolean;
+
+  constructor(latin1Bytes = false) {
+    this.highBytes = latin1Bytes;
+  }
 
   private readonly builder = new XmlRpcBuilder();
   /** Names of the open elements, to check that every end tag matches. */
@@ -112,15 +124,34 @@ export class FastResponseDecoder {
   /** Unconsumed text: a token cut by a chunk boundary waits here for the next chunk. */
   private buf = '';
   private pos = 0;
+  /** What earlier buffers consumed: slices of strings the decoded values point into anyway, so they cost no copy. */
+  private readonly consumed: string[] = [];
   private started = false;
   private sawRoot = false;
   /** Inside `<![CDATA[`: a long section is passed on piece by piece as chunks arrive, not held back whole. */
   private inCdata = false;
 
   write(chunk: string): void {
+    if (this.pos > 0) this.consumed.push(this.buf.slice(0, this.pos));
     this.buf = this.pos === 0 ? this.buf + chunk : this.buf.slice(this.pos) + chunk;
     this.pos = 0;
     this.scan(false);
+  }
+
+  /**
+   * Bytes of the body as they arrive (read as UTF-8), each chunk read as latin1 (see the class comment). A text cut
+   * by a chunk boundary is handed on only up to the last whole character. Only texts cut from a buffer holding a byte
+   * ≥ 0x80 need decoding back: an ASCII page skips that test for every text.
+   */
+  writeBytes(bytes: Uint8Array): void {
+    const carried = this.highBytes && this.pos < this.buf.length;
+    this.highBytes = carried || !isAscii(bytes);
+    this.write(latin1Text(bytes));
+  }
+
+  /** Everything written so far (a latin1 reading, if bytes were written). */
+  text(): string {
+    return this.consumed.join('') + this.buf;
   }
 
   end(): Outcome {
@@ -276,7 +307,7 @@ export class FastResponseDecoder {
       this.inCdata = false;
       return close + CDATA_CLOSE.length;
     }
-    const to = s.length - (CDATA_CLOSE.length - 1);
+    const to = this.wholeCharacters(s, i, s.length - (CDATA_CLOSE.length - 1));
     if (to <= i) return this.incomplete(final);
     this.builder.text(this.decoded(s.slice(i, to)));
     return to;
@@ -300,6 +331,7 @@ export class FastResponseDecoder {
     if (lt < 0 && !final && this.open.length) {
       const amp = s.lastIndexOf('&');
       if (amp >= i && s.indexOf(';', amp) < 0) to = amp;
+      to = this.wholeCharacters(s, i, to);
       if (to === i) return -1;
     }
     const text = s.slice(i, to);
@@ -318,8 +350,30 @@ export class FastResponseDecoder {
   }
 
   private decoded(text: string): string {
-    return this.latin1Bytes ? fromLatin1Bytes(text) : text;
+    return this.highBytes ? fromLatin1Bytes(text) : text;
   }
+
+  /**
+   * `to`, or the start of a multi-byte character that the buffer's end at `to` cuts short: that character's bytes go
+   * to the next text together, so that each piece decodes as the whole text would (a lead byte and its continuation
+   * bytes are never decoded apart).
+   */
+  private wholeCharacters(s: string, from: number, to: number): number {
+    if (!this.highBytes) return to;
+    for (let i = to - 1; i >= from && i >= to - (MAX_UTF8_BYTES - 1); i--) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) return to;
+      if (c >= 0xc0) return to - i < utf8Length(c) ? i : to;
+    }
+    return to;
+  }
+}
+
+const MAX_UTF8_BYTES = 4;
+
+/** The bytes of the UTF-8 sequence a lead byte starts. */
+function utf8Length(lead: number): number {
+  return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
 }
 
 function isBlank(text: string): boolean {
@@ -391,7 +445,7 @@ export function tryDecodeFast(body: string | Uint8Array): Outcome | undefined {
   try {
     const bytes = typeof body !== 'string';
     const decoder = new FastResponseDecoder(bytes && !isAscii(body));
-    decoder.write(bytes ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1') : body);
+    decoder.write(bytes ? latin1Text(body) : body);
     return decoder.end();
   } catch {
     return undefined;

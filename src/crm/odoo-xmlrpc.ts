@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { CrmClient, Kwargs } from './client.js';
 import { CrmAuthError, CrmError, CrmTransientError, crmErrorFromFault } from './errors.js';
-import { XmlRpcFault, type XmlRpcCodec } from './xmlrpc-codec.js';
+import { XmlRpcFault, type ResponseDecoder, type XmlRpcCodec } from './xmlrpc-codec.js';
 import { fastCodec } from './fast-codec.js';
 
 export interface OdooXmlRpcOptions {
@@ -63,8 +63,8 @@ export class OdooXmlRpcClient implements CrmClient {
     const started = Date.now();
     let error: Error | undefined;
     try {
-      const body = await this.post(service, this.codec.encodeCall(method, params));
-      return await this.codec.decodeResponse(body);
+      const decoder = await this.post(service, this.codec.encodeCall(method, params));
+      return await decoder.end();
     } catch (err) {
       error = err instanceof XmlRpcFault ? crmErrorFromFault(err) : (err as Error);
       throw error;
@@ -73,8 +73,12 @@ export class OdooXmlRpcClient implements CrmClient {
     }
   }
 
-  /** One POST over node:http (lighter than fetch per call; Odoo closes the connection after every answer anyway). */
-  private post(service: string, xml: string): Promise<Buffer> {
+  /**
+   * One POST over node:http (lighter than fetch per call; Odoo closes the connection after every answer anyway). A
+   * successful answer's bytes go to the codec's decoder as they arrive: a page is never held whole in memory, and it
+   * is decoded by the time its last byte is in.
+   */
+  private post(service: string, xml: string): Promise<ResponseDecoder> {
     const url = new URL(`xmlrpc/2/${service}`, this.options.url.endsWith('/') ? this.options.url : `${this.options.url}/`);
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
@@ -83,16 +87,16 @@ export class OdooXmlRpcClient implements CrmClient {
         headers: { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(xml) },
         timeout: this.options.timeoutMs,
       }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        const status = response.statusCode ?? 0;
         response.on('error', (err) => reject(new CrmTransientError(`Odoo answer cut off: ${err.message}`)));
-        response.on('end', () => {
-          const status = response.statusCode ?? 0;
-          // The bytes: the codec reads them as UTF-8 its own way (the fast one without a UTF-8 decode of the whole page).
-          if (status >= 200 && status < 300) return resolve(Buffer.concat(chunks));
+        if (status < 200 || status >= 300) {
           const message = `Odoo HTTP ${status} on /xmlrpc/2/${service}`;
-          reject(status >= 500 || status === 429 || status === 408 ? new CrmTransientError(message) : new CrmError(message));
-        });
+          response.resume();
+          return reject(status >= 500 || status === 429 || status === 408 ? new CrmTransientError(message) : new CrmError(message));
+        }
+        const decoder = this.codec.responseDecoder();
+        response.on('data', (chunk: Buffer) => decoder.write(chunk));
+        response.on('end', () => resolve(decoder));
       });
       request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
       request.on('error', (err: NodeJS.ErrnoException) => reject(new CrmTransientError(`Odoo unreachable at ${url.host}: ${err.code ?? err.message}`)));

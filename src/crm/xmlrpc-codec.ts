@@ -35,6 +35,25 @@ export interface XmlRpcCodec {
   encodeCall(method: string, params: unknown[]): string;
   /** The response body as text, or as its bytes (read as UTF-8). */
   decodeResponse(body: string | Uint8Array): Promise<unknown>;
+  /** A decoder for a body that arrives in chunks. */
+  responseDecoder(): ResponseDecoder;
+}
+
+/** One response's body, decoded as its bytes arrive. */
+export interface ResponseDecoder {
+  /** The next bytes of the body (read as UTF-8). */
+  write(bytes: Uint8Array): void;
+  /** The value, once every byte is written: a fault rejects with XmlRpcFault. */
+  end(): Promise<unknown>;
+}
+
+/** A decoder that keeps the chunks and decodes the whole body at the end. */
+export function wholeBodyDecoder(decode: (body: Uint8Array) => Promise<unknown>): ResponseDecoder {
+  const chunks: Uint8Array[] = [];
+  return {
+    write: (bytes) => void chunks.push(bytes),
+    end: () => decode(Buffer.concat(chunks)),
+  };
 }
 
 /** A response body as text (bytes are UTF-8). */
@@ -55,5 +74,8 @@ export const saxCodec: XmlRpcCodec = {
         else reject(err);
       });
     });
+  },
+  responseDecoder() {
+    return wholeBodyDecoder((body) => saxCodec.decodeResponse(body));
   },
 };

@@ -9,16 +9,33 @@ export interface DecodeTimer {
 
 export function timedCodec(inner: XmlRpcCodec): DecodeTimer {
   let ns = 0n;
+  const since = (started: bigint) => void (ns += process.hrtime.bigint() - started);
+  async function timed<T>(work: () => Promise<T>): Promise<T> {
+    const started = process.hrtime.bigint();
+    try {
+      return await work();
+    } finally {
+      since(started);
+    }
+  }
   return {
     codec: {
       encodeCall: (method, params) => inner.encodeCall(method, params),
-      async decodeResponse(body) {
-        const started = process.hrtime.bigint();
-        try {
-          return await inner.decodeResponse(body);
-        } finally {
-          ns += process.hrtime.bigint() - started;
-        }
+      decodeResponse: (body) => timed(() => inner.decodeResponse(body)),
+      // A body decoded as it arrives is charged for the decoder's own work only, not for the time its bytes take to come.
+      responseDecoder() {
+        const decoder = inner.responseDecoder();
+        return {
+          write(bytes) {
+            const started = process.hrtime.bigint();
+            try {
+              decoder.write(bytes);
+            } finally {
+              since(started);
+            }
+          },
+          end: () => timed(() => decoder.end()),
+        };
       },
     },
     seconds: () => Number(ns) / 1e9,
