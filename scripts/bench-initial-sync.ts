@@ -1,11 +1,11 @@
 /**
- * npm run bench:initial-sync -- --partners N [--page-size N] [--poll-seconds S] [--compiled]
+ * npm run bench:initial-sync -- --partners N [--page-size N] [--poll-seconds S] [--tsx]
  *
  * Seeds the fake Odoo with N partners and starts a sidecar (which receives the import callbacks) in this process, the
  * fake Brevo in a process of its own (like the real services, one's import work does not stall the other), then runs
- * the initial sync exactly as an admin does, `npm run initial-sync -- --json`, as a child process: the memory it
- * reports (its own peak RSS) is the sync's alone. `--compiled` runs the sync compiled to JavaScript by tsc instead of
- * through tsx, to show the sync's memory without the TypeScript loader's (~70 MB).
+ * the initial sync as a child process, with the npm script's settings, compiled to JavaScript by tsc as it runs in
+ * production: the memory it reports (its own peak RSS) is the sync's alone. `--tsx` runs `npm run initial-sync --
+ * --json` instead, exactly as an admin does from a checkout: TypeScript through tsx, whose loader thread adds ~50 MB.
  *
  * Prints one JSON line. `seconds` is the run as the sync measures it (start of the run to the last import confirmed),
  * without process start-up; `decode_partners_per_s` is measured inside the run (XML-RPC decoding time only).
@@ -33,10 +33,10 @@ const options = new Command('bench:initial-sync')
   .option('--page-size <n>', 'partners per Odoo page', (v) => Number.parseInt(v, 10), 2000)
   .option('--poll-seconds <s>', 'fallback poll interval of the run', Number, 5)
   .option('--chunk-bytes <n>', 'largest import body (default: the configured one)', (v) => Number.parseInt(v, 10))
-  .option('--compiled', 'run the sync compiled by tsc rather than through tsx')
+  .option('--tsx', 'run the sync as `npm run initial-sync` does, through tsx, rather than compiled by tsc')
   .option('--serve-brevo', 'internal: serve the fake Brevo until stdin closes')
   .parse()
-  .opts<{ partners: number; pageSize: number; pollSeconds: number; chunkBytes?: number; compiled?: boolean; serveBrevo?: boolean }>();
+  .opts<{ partners: number; pageSize: number; pollSeconds: number; chunkBytes?: number; tsx?: boolean; serveBrevo?: boolean }>();
 
 /**
  * Up to this many partners, the fake Odoo encodes the rows the sync will ask for before the run (~2 kB each), so that
@@ -102,7 +102,7 @@ async function compile(): Promise<string> {
 }
 
 function runSync(env: NodeJS.ProcessEnv, compiled: string | undefined): Promise<ChildReport> {
-  // With --compiled, BENCH_SYNC_NODE_ARGS reach the sync's node alone (say --cpu-prof to profile it).
+  // Compiled, BENCH_SYNC_NODE_ARGS reach the sync's node alone (say --cpu-prof to profile it).
   const nodeArgs = (process.env.BENCH_SYNC_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = ['--json', '--batch-size', String(options.pageSize)];
   const child = compiled
@@ -122,7 +122,7 @@ function runSync(env: NodeJS.ProcessEnv, compiled: string | undefined): Promise<
 }
 
 async function bench(): Promise<void> {
-  const compiled = options.compiled ? await compile() : undefined;
+  const compiled = options.tsx ? undefined : await compile();
   const odoo = await startFakeOdoo({ partners: options.partners, seed: 7 });
   const brevo = await startBrevoProcess();
   const databasePath = tempDatabasePath();
