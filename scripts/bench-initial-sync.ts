@@ -17,7 +17,7 @@ import { setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig, projectPath, PROJECT_ROOT } from '../src/config.js';
-import { loadFieldMap } from '../src/outbound/field-map.js';
+import { loadFieldMap } from '../src/outbound/field-map-file.js';
 import { syncFields } from '../src/initial-sync/reader.js';
 import { createLogger } from '../src/log.js';
 import { createSidecar } from '../src/sidecar.js';

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { PARTNER_SYNC_FIELDS, type PartnerRecord } from '../src/crm/partners.js';
 import type { ContactPayload } from '../src/brevo/platform.js';
 import { contactHash } from '../src/outbound/contact-hash.js';
-import { loadFieldMap } from '../src/outbound/field-map.js';
+import { loadFieldMap } from '../src/outbound/field-map-file.js';
 import { mapPartner, phoneE164, type MappingContext } from '../src/outbound/mapping.js';
 import { PROJECT_ROOT } from '../src/config.js';
 import { seedPartners } from '../test/fakes/odoo/seed.js';

@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import { connectToolSchema, loadConfigWith, projectPath } from '../src/config.js';
 import { OdooXmlRpcClient } from '../src/crm/odoo-xmlrpc.js';
 import { BrevoSdkPlatform } from '../src/brevo/brevo-sdk.js';
-import { loadFieldMap } from '../src/outbound/field-map.js';
+import { loadFieldMap } from '../src/outbound/field-map-file.js';
 import { connectSettings } from '../src/connect/settings.js';
 import { runConnect } from '../src/connect/connect.js';
 import { formatReport } from '../src/connect/report.js';

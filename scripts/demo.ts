@@ -14,7 +14,7 @@ import { createLogger } from '../src/log.js';
 import { createSidecar } from '../src/sidecar.js';
 import { OdooXmlRpcClient } from '../src/crm/odoo-xmlrpc.js';
 import { BrevoSdkPlatform } from '../src/brevo/brevo-sdk.js';
-import { loadFieldMap } from '../src/outbound/field-map.js';
+import { loadFieldMap } from '../src/outbound/field-map-file.js';
 import { connectSettings } from '../src/connect/settings.js';
 import { runConnect } from '../src/connect/connect.js';
 import { formatReport } from '../src/connect/report.js';

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { brevoToolSchema, loadConfigWith, projectPath } from '../src/config.js';
 import { BrevoSdkPlatform } from '../src/brevo/brevo-sdk.js';
-import { loadFieldMap } from '../src/outbound/field-map.js';
+import { loadFieldMap } from '../src/outbound/field-map-file.js';
 import { setupBrevo } from '../src/outbound/brevo-setup.js';
 import { Pacer } from '../src/outbound/pacer.js';
 import { runCli } from './cli.js';

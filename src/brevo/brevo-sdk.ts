@@ -7,7 +7,7 @@ import type {
   ContactListQuery, ContactPayload, ContactRef, ContactUpdate, EmailPlatform, ImportRequest, PlatformAttribute, PlatformContact,
   ProcessState,
 } from './platform.js';
-import { classifyPlatformError } from './errors.js';
+import { classifyPlatformError } from './classify-error.js';
 import { importBodyFetch, withImportRows } from './import-body.js';
 
 export interface BrevoSdkOptions {

@@ -4,7 +4,7 @@
  * 100-requests-per-hour bucket, so this makes at most four calls.
  */
 import { BrevoClient } from '@getbrevo/brevo';
-import { classifyPlatformError } from './errors.js';
+import { classifyPlatformError } from './classify-error.js';
 
 export const WEBHOOK_EVENTS = {
   transactional: ['delivered', 'hardBounce', 'softBounce', 'blocked', 'spam', 'invalid', 'deferred', 'click', 'opened', 'unsubscribed'],

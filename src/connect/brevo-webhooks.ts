@@ -1,5 +1,5 @@
 /** Undoing `register-webhooks`: deletes the Brevo webhooks (of every type it registers) that point at our URL. */
-import { classifyPlatformError } from '../brevo/errors.js';
+import { classifyPlatformError } from '../brevo/classify-error.js';
 import { WEBHOOK_EVENTS } from '../brevo/webhook-registration.js';
 import { brevoClient, type BrevoAccess } from './verify.js';
 

@@ -4,7 +4,8 @@
  */
 import { BrevoClient } from '@getbrevo/brevo';
 import type { CrmClient } from '../crm/client.js';
-import { classifyPlatformError, PlatformAuthError } from '../brevo/errors.js';
+import { classifyPlatformError } from '../brevo/classify-error.js';
+import { PlatformAuthError } from '../brevo/errors.js';
 
 export interface OdooTarget { url: string; db: string; user: string }
 export interface BrevoAccess { apiKey: string; baseUrl: string; timeoutSeconds: number }

@@ -13,7 +13,7 @@ import { OdooXmlRpcClient } from '../crm/odoo-xmlrpc.js';
 import { countingCrm } from '../crm/counting.js';
 import { fastCodec } from '../crm/fast-codec.js';
 import { BrevoSdkPlatform } from '../brevo/brevo-sdk.js';
-import { loadFieldMap } from '../outbound/field-map.js';
+import { loadFieldMap } from '../outbound/field-map-file.js';
 import { odooSince, type StartMode } from './options.js';
 import type { Progress } from './progress.js';
 import type { Report } from './report.js';

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { BrevoError, BrevoTimeoutError } from '@getbrevo/brevo';
+import { classifyPlatformError } from '../../src/brevo/classify-error.js';
 import {
-  classifyPlatformError, ContactNotFoundError, DuplicateContactError, parseResetSeconds, PermanentPlatformError,
-  PlatformAuthError, RateLimitedError, TransientPlatformError,
+  ContactNotFoundError, DuplicateContactError, parseResetSeconds, PermanentPlatformError, PlatformAuthError,
+  RateLimitedError, TransientPlatformError,
 } from '../../src/brevo/errors.js';
 
 function brevoError(statusCode: number | undefined, body?: unknown, headers: Record<string, string> = {}): BrevoError {

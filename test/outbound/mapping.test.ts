@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { mapPartner, phoneE164, splitName, isValidEmail } from '../../src/outbound/mapping.js';
-import { DEFAULT_FIELD_MAP, parseFieldMap } from '../../src/outbound/field-map.js';
+import { DEFAULT_FIELD_MAP } from '../../src/outbound/field-map.js';
+import { parseFieldMap } from '../../src/outbound/field-map-file.js';
 import { contactHash } from '../../src/outbound/contact-hash.js';
 import { updateFrom } from '../../src/outbound/push-partner.js';
 import type { PartnerRecord } from '../../src/crm/partners.js';
