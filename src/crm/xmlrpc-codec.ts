@@ -48,7 +48,7 @@ export interface ResponseDecoder {
 }
 
 /** A decoder that keeps the chunks and decodes the whole body at the end. */
-export function wholeBodyDecoder(decode: (body: Uint8Array) => Promise<unknown>): ResponseDecoder {
+function wholeBodyDecoder(decode: (body: Uint8Array) => Promise<unknown>): ResponseDecoder {
   const chunks: Uint8Array[] = [];
   return {
     write: (bytes) => void chunks.push(bytes),

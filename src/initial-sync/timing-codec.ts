@@ -9,33 +9,31 @@ export interface DecodeTimer {
 
 export function timedCodec(inner: XmlRpcCodec): DecodeTimer {
   let ns = 0n;
-  const since = (started: bigint) => void (ns += process.hrtime.bigint() - started);
-  async function timed<T>(work: () => Promise<T>): Promise<T> {
-    const started = process.hrtime.bigint();
+  const clock = () => process.hrtime.bigint();
+  function timed<T>(work: () => T): T {
+    const started = clock();
+    try {
+      return work();
+    } finally {
+      ns += clock() - started;
+    }
+  }
+  async function timedAsync<T>(work: () => Promise<T>): Promise<T> {
+    const started = clock();
     try {
       return await work();
     } finally {
-      since(started);
+      ns += clock() - started;
     }
   }
   return {
     codec: {
       encodeCall: (method, params) => inner.encodeCall(method, params),
-      decodeResponse: (body) => timed(() => inner.decodeResponse(body)),
+      decodeResponse: (body) => timedAsync(() => inner.decodeResponse(body)),
       // A body decoded as it arrives is charged for the decoder's own work only, not for the time its bytes take to come.
       responseDecoder() {
         const decoder = inner.responseDecoder();
-        return {
-          write(bytes) {
-            const started = process.hrtime.bigint();
-            try {
-              decoder.write(bytes);
-            } finally {
-              since(started);
-            }
-          },
-          end: () => timed(() => decoder.end()),
-        };
+        return { write: (bytes) => timed(() => decoder.write(bytes)), end: () => timedAsync(() => decoder.end()) };
       },
     },
     seconds: () => Number(ns) / 1e9,
