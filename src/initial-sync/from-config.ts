@@ -19,7 +19,7 @@ import type { Progress } from './progress.js';
 import type { Report } from './report.js';
 import { runInitialSync } from './run.js';
 import { timedCodec } from './timing-codec.js';
-import { workerPageSource, type PageRequest, type PageSource } from './page-source.js';
+import { PageWorker, type PageRequest, type PageSource } from './page-source.js';
 
 const IMPORT_TIMEOUT_SECONDS = 120;
 
@@ -43,7 +43,13 @@ function openScratchStore(): { store: Store; dispose: () => void } {
   return { store, dispose: () => { store.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
-export async function initialSyncFromConfig(config: InitialSyncToolConfig, cli: CliOptions, progress: Progress): Promise<SyncResult> {
+/**
+ * `worker`: a page worker the caller started early (the script does, before loading this module's imports), so that
+ * its start-up overlaps the process's; one is started here otherwise.
+ */
+export async function initialSyncFromConfig(
+  config: InitialSyncToolConfig, cli: CliOptions, progress: Progress, worker = PageWorker.start(),
+): Promise<SyncResult> {
   const since = cli.since === undefined ? undefined : odooSince(cli.since);
   const { store, dispose } = cli.dryRun
     ? openScratchStore()
@@ -58,12 +64,8 @@ export async function initialSyncFromConfig(config: InitialSyncToolConfig, cli: 
   const timer = timedCodec(fastCodec);
   const odoo = { url: config.odoo.url, db: config.odoo.db, user: config.odoo.user, password: config.odoo.password, timeoutMs: config.odoo.timeoutSeconds * 1000 };
   const crm = countingCrm(new OdooXmlRpcClient({ ...odoo, codec: timer.codec }));
-  const sources: PageSource[] = [];
-  const pages = (request: PageRequest) => {
-    const source = workerPageSource({ ...request, odoo });
-    sources.push(source);
-    return source;
-  };
+  let source: PageSource | undefined;
+  const pages = (request: PageRequest) => (source = worker.read({ ...request, odoo }));
   try {
     const report = await runInitialSync(
       {
@@ -87,8 +89,9 @@ export async function initialSyncFromConfig(config: InitialSyncToolConfig, cli: 
         mode: cli.mode ?? 'auto',
       },
     );
-    return { report, decodeSeconds: timer.seconds() + sources.reduce((sum, s) => sum + s.decodeSeconds(), 0) };
+    return { report, decodeSeconds: timer.seconds() + (source?.decodeSeconds() ?? 0) };
   } finally {
+    await worker.stop();
     dispose();
   }
 }

@@ -2,6 +2,10 @@
  * Mapped pages for the run, from the page worker (page-worker.ts): a worker thread with its own Odoo connection, so
  * that reading, decoding and mapping use the second core. The worker's Odoo calls and decoding time are added to the
  * run's figures.
+ *
+ * The worker is started before the run needs it (PageWorker.start, as the process starts): loading its modules takes
+ * ~0.4 s, which then overlaps the main thread's own start-up. It reads the first page as soon as the run knows where
+ * to start, while the run asks Odoo for the blacklist and the tags, and maps once it has them (the page context).
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -9,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { OdooXmlRpcOptions } from '../crm/odoo-xmlrpc.js';
 import type { MappedPage, PageContext } from './map-page.js';
 
-/** What the run asks for: partners after `cursor` matching `domain`, mapped with `context`. */
+/** What the run asks for: partners after `cursor` matching `domain`. */
 export interface PageRequest {
   fields: string[];
   domain: unknown[];
@@ -17,14 +21,16 @@ export interface PageRequest {
   cursor: number;
   /** Partners to read at most; undefined: all. */
   limit?: number;
-  context: PageContext;
 }
 
-export interface PageWorkerData extends PageRequest {
+export interface ReadRequest extends PageRequest {
   odoo: Omit<OdooXmlRpcOptions, 'codec' | 'onCall'>;
   /** Mapped pages the worker may have posted and the run not yet taken. */
   pagesAhead: number;
 }
+
+/** The run's messages to the worker: what to read, then what to map with, then a credit for each page taken. */
+export type WorkerCommand = { kind: 'read'; request: ReadRequest } | { kind: 'map'; context: PageContext } | { kind: 'more' };
 
 export type PageMessage = { odooCalls: number; decodeSeconds: number } & (
   | { kind: 'page'; page: MappedPage }
@@ -33,10 +39,13 @@ export type PageMessage = { odooCalls: number; decodeSeconds: number } & (
 );
 
 export interface PageSource {
-  pages(): AsyncGenerator<MappedPage>;
+  /** The mapped pages; reading began when the source was made, mapping begins with the context. */
+  pages(context: PageContext): AsyncGenerator<MappedPage>;
   /** Odoo calls and decoding seconds so far. */
   odooCalls(): number;
   decodeSeconds(): number;
+  /** Stops the worker (pages() does when it ends; a run that fails before iterating must). */
+  close(): Promise<void>;
 }
 
 /**
@@ -50,8 +59,8 @@ function tsxEsmApi(): string {
   return new URL(manifest.exports['./esm/api'].import.default, pathToFileURL(require.resolve('tsx/package.json'))).href;
 }
 
-function startWorker(data: PageWorkerData): Worker {
-  const options = { workerData: data, resourceLimits: WORKER_LIMITS };
+function spawn(): Worker {
+  const options = { resourceLimits: WORKER_LIMITS };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./page-worker.js', import.meta.url), options);
   const bootstrap = `import(${JSON.stringify(tsxEsmApi())}).then(({ register }) => { register();
     return import(${JSON.stringify(new URL('./page-worker.ts', import.meta.url).href)}); });`;
@@ -86,7 +95,7 @@ class PageChannel {
 
   async take(): Promise<PageMessage> {
     const message = this.received.shift() ?? (await this.arrival());
-    this.worker.postMessage('more');
+    post(this.worker, { kind: 'more' });
     return message;
   }
 
@@ -115,26 +124,56 @@ class PageChannel {
   }
 }
 
-export function workerPageSource(settings: Omit<PageWorkerData, 'pagesAhead'> & { pagesAhead?: number }): PageSource {
-  const data: PageWorkerData = { pagesAhead: PAGES_AHEAD, ...settings };
-  let figures = { odooCalls: 0, decodeSeconds: 0 };
-  return {
-    async *pages() {
-      const worker = startWorker(data);
-      const channel = new PageChannel(worker);
-      try {
-        for (;;) {
-          const message = await channel.take();
-          figures = { odooCalls: message.odooCalls, decodeSeconds: message.decodeSeconds };
-          if (message.kind === 'end') return;
-          if (message.kind === 'error') throw new Error(message.message);
-          yield message.page;
+/** A page worker loading its modules, waiting for a request. Unused, it does not keep the process alive. */
+export class PageWorker {
+  private readonly worker = spawn();
+  // Listening from the start: a worker that fails to load surfaces as the run's error, not as an uncaught one.
+  private readonly channel = new PageChannel(this.worker);
+  private used = false;
+
+  static start(): PageWorker {
+    return new PageWorker();
+  }
+
+  private constructor() {
+    this.worker.unref();
+  }
+
+  /** Starts reading (once per worker): pages come from the returned source. */
+  read(settings: Omit<ReadRequest, 'pagesAhead'> & { pagesAhead?: number }): PageSource {
+    if (this.used) throw new Error('a page worker reads one run only');
+    this.used = true;
+    const { worker, channel } = this;
+    worker.ref();
+    const request: ReadRequest = { pagesAhead: PAGES_AHEAD, ...settings };
+    post(worker, { kind: 'read', request });
+    let figures = { odooCalls: 0, decodeSeconds: 0 };
+    const close = async () => void (await worker.terminate());
+    return {
+      async *pages(context) {
+        post(worker, { kind: 'map', context });
+        try {
+          for (;;) {
+            const message = await channel.take();
+            figures = { odooCalls: message.odooCalls, decodeSeconds: message.decodeSeconds };
+            if (message.kind === 'end') return;
+            if (message.kind === 'error') throw new Error(message.message);
+            yield message.page;
+          }
+        } finally {
+          await close();
         }
-      } finally {
-        await worker.terminate();
-      }
-    },
-    odooCalls: () => figures.odooCalls,
-    decodeSeconds: () => figures.decodeSeconds,
-  };
+      },
+      odooCalls: () => figures.odooCalls,
+      decodeSeconds: () => figures.decodeSeconds,
+      close,
+    };
+  }
+
+  /** A worker never used (a run that did not start). */
+  async stop(): Promise<void> {
+    if (!this.used) await this.worker.terminate();
+  }
 }
+
+const post = (worker: Worker, command: WorkerCommand) => worker.postMessage(command);

@@ -133,26 +133,36 @@ class RunState {
 
   async execute(): Promise<void> {
     const filter = this.started.filter;
-    const [fields, domain, pageSize] = [syncFields(this.deps.fieldMap), partnerDomain(filter), this.options.pageSize];
-    const reader = new PartnerReader(this.deps.crm, fields, domain, pageSize);
-    const left = filter.limit === undefined ? undefined : Math.max(0, filter.limit - this.counters.partnersRead);
+    const limit = filter.limit === undefined ? undefined : Math.max(0, filter.limit - this.counters.partnersRead);
+    const request = { fields: syncFields(this.deps.fieldMap), domain: partnerDomain(filter), pageSize: this.options.pageSize, cursor: this.cursor, limit };
+    // The page worker reads the first page while this thread asks for the blacklist, the tags and the count.
+    const source = (this.source = this.deps.pages(request));
+    try {
+      await this.readAll(source, request);
+    } finally {
+      await source.close();
+    }
+    this.sync.transaction(() => (['normal', 'blacklisted'] as const).forEach((kind) => this.close(kind)));
+    await this.sendBuilt();
+    await this.waitForImports();
+  }
+
+  /** Every page of the source persisted, imports sent as they fill up and confirmed as Brevo completes them. */
+  private async readAll(source: PageSource, request: PageRequest): Promise<void> {
+    const reader = new PartnerReader(this.deps.crm, request.fields, request.domain, request.pageSize);
     const [blacklist, tags, remaining] = await Promise.all([activeBlacklist(this.deps.crm), tagNames(this.deps.crm), reader.count(this.cursor)]);
-    this.total = this.counters.partnersRead + Math.min(remaining, left ?? Infinity);
+    this.total = this.counters.partnersRead + Math.min(remaining, request.limit ?? Infinity);
     this.showProgress();
     // Chunks built (or failed) before this invocation go first.
     await this.sendBuilt();
+    const owners = this.ownerLookup(this.started.filter, this.claimedKeys());
     const context = { mapping: { fieldMap: this.deps.fieldMap, listIds: this.deps.listIds, tagNames: tags }, blacklist };
-    const owners = this.ownerLookup(filter, this.claimedKeys());
-    this.source = this.deps.pages({ fields, domain, pageSize, cursor: this.cursor, limit: left, context });
-    for await (const page of this.source.pages()) {
+    for await (const page of source.pages(context)) {
       this.persist(page, await resolveOwners(page, owners));
       await this.sendBuilt();
       await this.settle();
       this.showProgress();
     }
-    this.sync.transaction(() => (['normal', 'blacklisted'] as const).forEach((kind) => this.close(kind)));
-    await this.sendBuilt();
-    await this.waitForImports();
   }
 
   /** The keys this run has claimed so far, in a filter sized for the whole run. */
