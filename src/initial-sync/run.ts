@@ -49,7 +49,8 @@ export interface InitialSyncDeps {
 }
 
 const SAMPLE_SIZE = 5;
-const WAIT_STEP_MS = 50;
+const WAIT_STEP_MS = 10;
+const SEND_AT_ONCE = 2;
 /**
  * The end of a run is serial: the last import leaves after the last page, and the run ends once Brevo has processed it
  * and it is recorded. So when what is left to read would fill no more than TAIL_SHARE of an import, an open import at
@@ -63,6 +64,12 @@ type Kind = 'normal' | 'blacklisted';
 type StagedRow = Parameters<InitialSyncStore['stage']>[1][number];
 const kindOf = (blacklisted: boolean): Kind => (blacklisted ? 'blacklisted' : 'normal');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for every one (none is left running behind a failure, writing to the run after its end), then fails with the first failure. */
+async function allDone(work: Array<Promise<unknown>>): Promise<void> {
+  const failure = (await Promise.allSettled(work)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+}
 
 export async function runInitialSync(deps: InitialSyncDeps, options: SyncOptions): Promise<Report> {
   const sync = deps.store.initialSync;
@@ -143,7 +150,8 @@ class RunState {
       await source.close();
     }
     this.sync.transaction(() => (['normal', 'blacklisted'] as const).forEach((kind) => this.close(kind)));
-    await this.sendBuilt();
+    // Imports that completed meanwhile are confirmed while the last ones upload.
+    await allDone([this.sendBuilt(), this.settle()]);
     await this.waitForImports();
   }
 
@@ -258,8 +266,13 @@ class RunState {
     this.open[kind] = undefined;
   }
 
+  /**
+   * Up to SEND_AT_ONCE at a time: the end of a run closes both kinds at once, and Brevo reads one upload while the
+   * other goes out. (Each upload streams from SQLite, so memory holds a few pieces of each, never a whole body.)
+   */
   private async sendBuilt(): Promise<void> {
-    for (const chunk of this.sync.chunks(this.runId, 'built')) await this.send(chunk);
+    const built = this.sync.chunks(this.runId, 'built');
+    for (let i = 0; i < built.length; i += SEND_AT_ONCE) await allDone(built.slice(i, i + SEND_AT_ONCE).map((chunk) => this.send(chunk)));
   }
 
   private async send(chunk: Chunk): Promise<void> {
