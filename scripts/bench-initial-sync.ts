@@ -22,7 +22,7 @@ import { syncFields } from '../src/initial-sync/reader.js';
 import { createLogger } from '../src/log.js';
 import { createSidecar } from '../src/sidecar.js';
 import type { Report } from '../src/initial-sync/report.js';
-import { cpuSeconds } from './proc-cpu.js';
+import { cpuSeconds, machineTicks, referenceMs, stealPercent } from './proc-cpu.js';
 import { startFakeOdoo } from '../test/fakes/odoo/index.js';
 import { startFakeBrevo, type FakeBrevo } from '../test/fakes/brevo/index.js';
 import { DEFAULT_ATTRIBUTES } from '../test/fakes/brevo/attribute-registry.js';
@@ -135,9 +135,12 @@ async function bench(): Promise<void> {
   const configFile = join(dirname(databasePath), 'bench.json');
   writeFileSync(configFile, JSON.stringify({ initialSync: { pollSeconds: options.pollSeconds, ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}) } }));
 
-  const cpuBefore = { odoo: process.cpuUsage(), brevo: cpuSeconds(brevo.pid) };
+  const referenceBefore = referenceMs();
+  const cpuBefore = { odoo: process.cpuUsage(), brevo: cpuSeconds(brevo.pid), machine: machineTicks() };
   const report = await runSync({ ...env, PUBLIC_URL: `http://127.0.0.1:${port}`, CONFIG_FILE: configFile, LOG_LEVEL: 'silent' }, compiled);
   const fakesCpu = { odoo: ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(cpuBefore.odoo)), brevo: cpuSeconds(brevo.pid) - cpuBefore.brevo };
+  const steal = stealPercent(cpuBefore.machine);
+  const reference = Math.round((referenceBefore + referenceMs()) / 2);
   const contacts = await brevo.contacts();
   process.stdout.write(`${JSON.stringify({
     partners: options.partners,
@@ -157,6 +160,11 @@ async function bench(): Promise<void> {
     // The fakes' CPU during the sync; the fake Odoo shares its process with the sidecar (callbacks, outbox, checkpoints).
     fake_odoo_and_sidecar_cpu_seconds: Math.round(fakesCpu.odoo * 10) / 10,
     fake_brevo_cpu_seconds: Math.round(fakesCpu.brevo * 10) / 10,
+    // How fast the machine was (a virtual machine's speed varies with its host's load): a fixed piece of work on one
+    // core, just before and just after the sync, and the share of CPU time the host took during it. Compare runs of
+    // like figures only.
+    reference_ms: reference,
+    steal_percent: steal,
     runtime: compiled ? 'node (tsc output)' : 'tsx (npm run initial-sync)',
     status: report.status,
   })}\n`);

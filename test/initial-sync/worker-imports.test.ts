@@ -1,6 +1,7 @@
 /**
- * The page worker loads its modules after the run has started, before its first page: what it imports is on the
- * run's critical path. The Brevo SDK (~400 ms to load here) and zod (~125 ms) must stay out of its import graph.
+ * The page worker's start-up comes before its first page: the script starts it with the process, but whoever starts it
+ * as the run begins (initialSyncFromConfig's default) waits for its imports. The Brevo SDK (~400 ms to load here) and
+ * zod (~125 ms) must stay out of its import graph.
  */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
