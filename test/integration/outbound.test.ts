@@ -191,15 +191,20 @@ describe('outbound flow (integration)', function () {
     expect((await fetch(`${h.url}/readyz`)).status).to.equal(200);
   });
 
-  it('paces calls: never more than 5 in any second, as seen by Brevo', async function () {
+  it('paces calls: never more than 5 in any second as they leave, 5 a second overall as Brevo sees them, no 429', async function () {
     this.timeout(30_000);
+    // When the pacer lets each call go (the fake shares this process, so what it sees is late by the event loop's delay).
+    const left: number[] = [];
+    const pacer = h.sidecar.pacer;
+    const run = pacer.run.bind(pacer);
+    pacer.run = (call) => run(() => (left.push(Date.now()), call()));
     const ids = Array.from({ length: 24 }, (_, i) => createPartner({ email: `pace${i}@example.com`, phone: false }));
     await sync(ids);
-    const times = contactCalls().map((c) => c.at).sort((a, b) => a - b);
-    expect(times).to.have.length(24);
-    for (let i = 0; i < times.length; i++) {
-      expect(times.filter((t) => t >= times[i] && t < times[i] + 1000).length).to.be.at.most(5);
-    }
+    expect(left.length).to.be.at.least(24);
+    for (const t of left) expect(left.filter((u) => u >= t && u < t + 1000).length).to.be.at.most(5);
+    const seen = contactCalls().map((c) => c.at).sort((a, b) => a - b);
+    expect(seen).to.have.length(24);
+    expect(seen[seen.length - 1] - seen[0]).to.be.at.least((seen.length - 1) * 200 - 50);
     expect(h.apiCalls().filter((c) => c.status === 429)).to.have.length(0);
   });
 });
