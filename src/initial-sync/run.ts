@@ -150,8 +150,7 @@ class RunState {
       await source.close();
     }
     this.sync.transaction(() => (['normal', 'blacklisted'] as const).forEach((kind) => this.close(kind)));
-    // Imports that completed meanwhile are confirmed while the last ones upload.
-    await allDone([this.sendBuilt(), this.settle()]);
+    await this.sendBuilt();
     await this.waitForImports();
   }
 

@@ -180,6 +180,31 @@ describe('initial sync', function () {
     expect(brevo.state.contacts.size).to.equal(expectedContacts(odoo).size);
   });
 
+  it('sends the last two imports together; one refused, the other is still sent before the run reports, and a resume completes', async () => {
+    // 400 partners fill neither import half-way: both kinds leave at the end, together.
+    brevo.faults.failNext(1, 400, { code: 'invalid_parameter', message: 'import refused' });
+    const env = syncEnv(odoo, brevo, databasePath);
+    const { report } = await runInProcess(env);
+    expect(report.status).to.equal('failed');
+    expect(report.failures.map((f) => f.reason).join(' ')).to.match(/import refused/);
+    const calls = importCalls(brevo);
+    expect(calls.map((c) => c.status)).to.have.members([400, 202]);
+    // Both uploads were under way before either answered.
+    expect(Math.max(...calls.map((c) => c.at)) - Math.min(...calls.map((c) => c.at))).to.be.lessThan(500);
+    // Nothing was left running behind the failure: by the time the run reported, the accepted import was recorded.
+    const store = openStore(databasePath);
+    try {
+      expect(store.initialSync.chunks(report.runId).map((c) => c.status)).to.have.members(['built', 'sent']);
+    } finally {
+      store.close();
+    }
+
+    const again = await runInProcess(env);
+    expect(again.report).to.include({ status: 'completed', resumed: true });
+    expect(importCalls(brevo)).to.have.length(3);
+    expect(brevo.state.contacts.size).to.equal(expectedContacts(odoo).size);
+  });
+
   it('--restart abandons an unfinished run and starts from the first partner', async () => {
     brevo.faults.failNextImports(1);
     const env = syncEnv(odoo, brevo, databasePath);
